@@ -1,0 +1,50 @@
+# Two commands: `make run` serves the demo portal, `make test` runs the tests.
+# Both create .venv on first use; only Python 3.11+ and make are needed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench worker beat install migrate clean help
+
+help:
+	@echo "make run    - set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   - set up and run the test suite (SQLite unless DATABASE_URL is set)"
+	@echo "make lint   - ruff check"
+	@echo "make bench  - benchmarks against the PostgreSQL server named by DATABASE_URL"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  Portal: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  Sign in as admin, pm.anna, exec.claire, partner.fr or partner.nl"
+	@echo "  with the password 'readiness-demo' (demo data, local use only)."
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,91 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from clouds.access import visible_clouds
+from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, Profile
+
+
+class CloudPartnerInline(admin.TabularInline):
+    model = CloudPartner
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+@admin.register(Cloud)
+class CloudAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "country_code", "kind", "stage", "day1_date"]
+    list_filter = ["stage", "kind", "country_code", "compliance_regimes"]
+    search_fields = ["name", "slug", "country_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["compliance_regimes", "program_managers"]
+    inlines = [CloudPartnerInline]
+    date_hierarchy = "day1_date"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(pk__in=visible_clouds(request.user))
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "country_code"]
+    list_filter = ["kind", "country_code"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CloudPartnerInline]
+
+
+@admin.register(ComplianceRegime)
+class ComplianceRegimeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "country_code"]
+    search_fields = ["name", "code"]
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    fk_name = "user"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [ProfileInline]
+    list_display = ["username", "email", "first_name", "last_name", "role", "partner", "is_active"]
+    list_filter = ["profile__role", "profile__partner", "is_staff", "is_superuser", "is_active"]
+    list_select_related = ["profile__partner"]
+
+    @admin.display(description="Role", ordering="profile__role")
+    def role(self, user):
+        profile = getattr(user, "profile", None)
+        return profile.get_role_display() if profile else "-"
+
+    @admin.display(description="Partner", ordering="profile__partner__name")
+    def partner(self, user):
+        profile = getattr(user, "profile", None)
+        return profile.partner if profile and profile.partner else "-"
+
+
+@admin.register(CloudPartner)
+class CloudPartnerAdmin(admin.ModelAdmin):
+    list_display = ["cloud", "partner", "role"]
+    list_filter = ["role", "partner"]
+    search_fields = ["cloud__name", "partner__name"]
+    list_select_related = ["cloud", "partner"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(cloud__in=visible_clouds(request.user))
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "partner", "receives_digests"]
+    list_filter = ["role", "partner", "receives_digests"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    list_select_related = ["user", "partner"]
+    autocomplete_fields = ["user", "partner"]

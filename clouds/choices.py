@@ -1,0 +1,34 @@
+from django.db import models
+
+
+class CloudKind(models.TextChoices):
+    SOVEREIGN = "sovereign", "Sovereign"
+    GOVERNMENT = "government", "Government"
+
+
+class LifecycleStage(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    BUILDING = "building", "Building"
+    PRE_LAUNCH = "pre_launch", "Pre-launch"
+    LAUNCHED = "launched", "Launched"
+    RETIRED = "retired", "Retired"
+
+
+class PartnerKind(models.TextChoices):
+    NCOE = "ncoe", "National Cloud Operating Entity"
+    OPERATING_PARTNER = "operating_partner", "Operating partner"
+
+
+class PartnerRole(models.TextChoices):
+    """What a partner does for one cloud."""
+
+    OPERATOR = "operator", "Operator (NCOE)"
+    SUPPORT = "support", "Support partner"
+    SUBCONTRACTOR = "subcontractor", "Subcontractor"
+
+
+class UserRole(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    PROGRAM_MANAGER = "program_manager", "Program manager"
+    EXECUTIVE = "executive", "Executive"
+    PARTNER_STAFF = "partner_staff", "Partner staff"

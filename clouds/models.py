@@ -1,0 +1,133 @@
+"""Clouds, the partners that operate them, and who each user is."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from clouds.choices import CloudKind, LifecycleStage, PartnerKind, PartnerRole, UserRole
+
+COUNTRY_CODE_REGEX = r"^[A-Z]{2}$"
+SLUG_REGEX = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class ComplianceRegime(models.Model):
+    """A certification or regulatory regime a cloud must satisfy (SecNumCloud, BSI C5...)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    country_code = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2; blank if international.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country_code="") | Q(country_code__regex=COUNTRY_CODE_REGEX),
+                name="regime_country_code_iso",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partner(models.Model):
+    """An organisation that operates or supports clouds, typically a country's NCOE."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=160)
+    kind = models.CharField(max_length=20, choices=PartnerKind.choices, default=PartnerKind.NCOE)
+    country_code = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, e.g. FR.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(country_code__regex=COUNTRY_CODE_REGEX),
+                                   name="partner_country_code_iso"),
+            models.CheckConstraint(condition=Q(kind__in=PartnerKind.values), name="partner_kind_valid"),
+            models.CheckConstraint(condition=Q(slug__regex=SLUG_REGEX), name="partner_slug_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cloud(models.Model):
+    """A sovereign or government cloud whose support organisation must be ready on Day 1."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=160)
+    country_code = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, e.g. DE.")
+    kind = models.CharField(max_length=20, choices=CloudKind.choices, default=CloudKind.SOVEREIGN)
+    stage = models.CharField(max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.PLANNED)
+    day1_date = models.DateField("Day 1", null=True, blank=True, help_text="Planned or actual launch date.")
+    compliance_regimes = models.ManyToManyField(ComplianceRegime, blank=True, related_name="clouds")
+    program_managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="managed_clouds",
+        help_text="Program managers who may edit this cloud's checklist.",
+    )
+    partners = models.ManyToManyField(Partner, through="CloudPartner", related_name="clouds", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(country_code__regex=COUNTRY_CODE_REGEX),
+                                   name="cloud_country_code_iso"),
+            models.CheckConstraint(condition=Q(kind__in=CloudKind.values), name="cloud_kind_valid"),
+            models.CheckConstraint(condition=Q(stage__in=LifecycleStage.values), name="cloud_stage_valid"),
+            models.CheckConstraint(condition=Q(slug__regex=SLUG_REGEX), name="cloud_slug_format"),
+            models.CheckConstraint(
+                condition=~Q(stage=LifecycleStage.LAUNCHED) | Q(day1_date__isnull=False),
+                name="cloud_launched_has_day1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("readiness:checklist", kwargs={"slug": self.slug})
+
+
+class CloudPartner(models.Model):
+    """The link between a partner and a cloud, with the partner's role on it."""
+
+    cloud = models.ForeignKey(Cloud, on_delete=models.CASCADE, related_name="partner_links")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="cloud_links")
+    role = models.CharField(max_length=20, choices=PartnerRole.choices, default=PartnerRole.OPERATOR)
+
+    class Meta:
+        ordering = ["cloud__name", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cloud", "partner"], name="cloudpartner_unique"),
+            models.CheckConstraint(condition=Q(role__in=PartnerRole.values), name="cloudpartner_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} - {self.get_role_display()} of {self.cloud}"
+
+
+class Profile(models.Model):
+    """What the portal knows about a user: role, partner organisation, digest opt-in."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(max_length=20, choices=UserRole.choices)
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        help_text="A user who belongs to a partner sees only that partner's clouds, whatever the role.",
+    )
+    receives_digests = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=UserRole.values), name="profile_role_valid"),
+            models.CheckConstraint(
+                condition=~Q(role=UserRole.PARTNER_STAFF) | Q(partner__isnull=False),
+                name="profile_partner_staff_has_partner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"

@@ -1,0 +1,229 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+
+from clouds.access import visible_clouds
+from readiness.access import editable_items, visible_items
+from readiness.choices import ChangeSource
+from readiness.models import Checklist, ChecklistItem, Framework, Requirement, ScoreSnapshot
+from readiness.services import (
+    EDITABLE_ITEM_FIELDS,
+    StaleVersionError,
+    preview_item_changes,
+    start_checklist,
+    update_item,
+)
+
+
+class ReadOnlyAdminMixin:
+    """Loaded data that must not change in place (a change is a new framework version)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RequirementInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Requirement
+    fields = ["code", "title", "pillar", "area", "weight", "gating"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Framework)
+class FrameworkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Frameworks are loaded with `manage.py load_framework`; loaded versions are read-only."""
+
+    list_display = ["name", "slug", "version", "loaded_at", "loaded_by"]
+    search_fields = ["name", "slug"]
+    inlines = [RequirementInline]
+
+
+@admin.register(Requirement)
+class RequirementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "title", "framework", "pillar", "area", "weight", "gating"]
+    list_filter = ["framework", "pillar", "area", "gating", "weight"]
+    search_fields = ["code", "title", "guidance"]
+    list_select_related = ["framework"]
+
+
+class StartChecklistForm(forms.ModelForm):
+    class Meta:
+        model = Checklist
+        fields = ["cloud", "framework"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cloud, framework = cleaned.get("cloud"), cleaned.get("framework")
+        if cloud and framework and Checklist.objects.filter(
+            cloud=cloud, framework=framework, is_active=True
+        ).exists():
+            raise ValidationError(f"{cloud} already has an active checklist on {framework}.")
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        pass  # start_checklist archives the previous active checklist, so the partial unique holds
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(admin.ModelAdmin):
+    """Adding a checklist here starts it for the cloud (one item per requirement)."""
+
+    list_display = ["cloud", "framework", "is_active", "started_at", "started_by"]
+    list_filter = ["is_active", "framework", "cloud"]
+    search_fields = ["cloud__name", "cloud__slug"]
+    list_select_related = ["cloud", "framework", "started_by"]
+    form = StartChecklistForm
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(cloud__in=visible_clouds(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        started = start_checklist(cloud=obj.cloud, framework=obj.framework, actor=request.user)
+        obj.pk = started.pk
+
+
+class ChecklistItemForm(forms.ModelForm):
+    """The admin's item form; `expected_version` carries the version the editor saw."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    evidence_url = forms.URLField(label="Evidence link", max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = ChecklistItem
+        fields = sorted(EDITABLE_ITEM_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        self.item_changes = {name: cleaned.get(name) for name in self.changed_data
+                             if name in EDITABLE_ITEM_FIELDS}
+        if self.errors or not self.instance.pk:
+            return cleaned
+        current = ChecklistItem.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if current != cleaned.get("expected_version"):
+            raise ValidationError(
+                "Someone else saved this item since you opened it (it is now at version "
+                f"{current}). Reload the page to see their change, then apply yours again."
+            )
+        preview_item_changes(item=self.instance, changes=self.item_changes)
+        return cleaned
+
+    def _post_clean(self):
+        # The service layer validates and writes; skip ModelForm's instance mutation
+        # so a refused edit leaves the object untouched.
+        pass
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    """Item edits go through readiness.services.update_item, like every other path."""
+
+    form = ChecklistItemForm
+    list_display = ["code", "title", "cloud", "pillar", "status", "owner", "due_date", "gating", "version"]
+    list_filter = [
+        ("checklist__cloud", admin.RelatedOnlyFieldListFilter),
+        "requirement__pillar",
+        "status",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        "requirement__gating",
+        "requirement__area",
+    ]
+    search_fields = ["requirement__code", "requirement__title", "notes", "checklist__cloud__name"]
+    list_select_related = ["requirement", "checklist__cloud", "owner"]
+    readonly_fields = ["requirement", "checklist", "guidance", "version", "updated_at",
+                       "status_changed_at", "completed_at"]
+    fields = ["checklist", "requirement", "guidance", "status", "owner", "accountable_partner", "due_date",
+              "evidence_url", "notes", "na_justification", "expected_version", "version", "updated_at",
+              "status_changed_at", "completed_at"]
+    autocomplete_fields = ["owner"]
+    ordering = ["checklist__cloud__name", "requirement__position"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(pk__in=visible_items(request.user))
+
+    def has_add_permission(self, request):
+        return False  # items are created by starting a checklist
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # items are never hard-deleted (partner tools sync them)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser:
+            return True
+        return editable_items(request.user).filter(pk=obj.pk).exists()
+
+    @admin.display(description="Code", ordering="requirement__code")
+    def code(self, item):
+        return item.requirement.code
+
+    @admin.display(description="Title")
+    def title(self, item):
+        return item.requirement.title
+
+    @admin.display(description="Cloud", ordering="checklist__cloud__name")
+    def cloud(self, item):
+        return item.checklist.cloud
+
+    @admin.display(description="Pillar", ordering="requirement__pillar")
+    def pillar(self, item):
+        return item.requirement.get_pillar_display()
+
+    @admin.display(description="Gating", boolean=True, ordering="requirement__gating")
+    def gating(self, item):
+        return item.requirement.gating
+
+    @admin.display(description="Guidance")
+    def guidance(self, item):
+        return item.requirement.guidance
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = update_item(item=obj, changes=form.item_changes, actor=request.user,
+                                source=ChangeSource.ADMIN,
+                                expected_version=form.cleaned_data["expected_version"])
+        except (StaleVersionError, ValidationError) as exc:
+            # Raced with another writer between clean() and save: report, keep nothing.
+            request.item_save_refused = str(exc) if isinstance(exc, StaleVersionError) \
+                else " ".join(exc.messages)
+            return
+        obj.version = saved.version
+
+    def response_change(self, request, obj):
+        refused = getattr(request, "item_save_refused", None)
+        if refused:
+            self.message_user(request, refused, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+
+@admin.register(ScoreSnapshot)
+class ScoreSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["cloud", "day", "scope", "score", "level", "reason", "done_weight", "counted_weight"]
+    list_filter = ["scope", "level", ("cloud", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "day"
+    list_select_related = ["cloud"]
+

@@ -1,0 +1,189 @@
+"""Readiness frameworks, the checklists that instantiate them, and score snapshots."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from clouds.models import Cloud, Partner
+from readiness.choices import ItemStatus, Level, Pillar, SnapshotScope
+
+REQUIREMENT_CODE_REGEX = r"^[A-Z]{3}-[0-9]{2,3}$"
+AREA_REGEX = r"^[a-z][a-z0-9-]*$"
+
+
+class Framework(models.Model):
+    """One version of a readiness template, loaded from a YAML file and never edited after."""
+
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=160)
+    version = models.PositiveIntegerField()
+    description = models.TextField(blank=True)
+    source_sha256 = models.CharField(max_length=64, help_text="Hash of the YAML file it was loaded from.")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="framework_slug_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="framework_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Requirement(models.Model):
+    """One readiness requirement of a framework version; its code is stable across versions."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="requirements")
+    code = models.CharField(max_length=12)
+    title = models.CharField(max_length=200)
+    guidance = models.TextField()
+    pillar = models.CharField(max_length=20, choices=Pillar.choices)
+    area = models.CharField(max_length=40)
+    weight = models.PositiveSmallIntegerField(help_text="1 (minor) to 5 (critical).")
+    gating = models.BooleanField(default=False, help_text="A Day-1 blocker.")
+    position = models.PositiveIntegerField(help_text="Order in the framework file.")
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="requirement_code_unique"),
+            models.CheckConstraint(condition=Q(weight__gte=1) & Q(weight__lte=5), name="requirement_weight_1_5"),
+            models.CheckConstraint(condition=Q(pillar__in=Pillar.values), name="requirement_pillar_valid"),
+            models.CheckConstraint(condition=Q(code__regex=REQUIREMENT_CODE_REGEX),
+                                   name="requirement_code_format"),
+            models.CheckConstraint(condition=Q(area__regex=AREA_REGEX), name="requirement_area_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def area_label(self) -> str:
+        return self.area.replace("-", " ").capitalize()
+
+
+class Checklist(models.Model):
+    """A cloud's instance of one framework version; only the active one is scored and listed."""
+
+    cloud = models.ForeignKey(Cloud, on_delete=models.CASCADE, related_name="checklists")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="checklists")
+    is_active = models.BooleanField(default=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["cloud__name", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cloud"], condition=Q(is_active=True),
+                                    name="checklist_one_active_per_cloud"),
+        ]
+
+    def __str__(self) -> str:
+        state = "active" if self.is_active else "archived"
+        return f"{self.cloud} - {self.framework} ({state})"
+
+
+class ChecklistItem(models.Model):
+    """A cloud's progress on one requirement. Written only through readiness.services."""
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="items")
+    status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_items"
+    )
+    accountable_partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="accountable_items"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    evidence_url = models.URLField("evidence link", max_length=500, blank=True)
+    notes = models.TextField(blank=True)
+    na_justification = models.TextField(
+        "justification", blank=True, help_text="Why the requirement does not apply (required for N/A)."
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["checklist", "requirement__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "requirement"], name="item_requirement_unique"),
+            models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="item_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=ItemStatus.NOT_APPLICABLE) | ~Q(na_justification=""),
+                name="item_na_has_justification",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=ItemStatus.DONE) & Q(completed_at__isnull=False))
+                | (~Q(status=ItemStatus.DONE) & Q(completed_at__isnull=True)),
+                name="item_completed_at_iff_done",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="item_version_positive"),
+        ]
+        indexes = [models.Index(fields=["updated_at", "id"], name="item_sync_cursor")]
+
+    def __str__(self) -> str:
+        return f"{self.requirement.code} on {self.checklist.cloud}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("readiness:checklist", kwargs={"slug": self.checklist.cloud.slug}) + f"#item-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (ItemStatus.DONE, ItemStatus.NOT_APPLICABLE)
+
+
+class ScoreSnapshot(models.Model):
+    """A cloud's computed score for one pillar (or overall) on one day, with the sums behind it."""
+
+    cloud = models.ForeignKey(Cloud, on_delete=models.CASCADE, related_name="score_snapshots")
+    scope = models.CharField(max_length=20, choices=SnapshotScope.choices)
+    day = models.DateField()
+    score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True,
+                                help_text="Empty when undefined (no counted items).")
+    level = models.CharField(max_length=20, choices=Level.choices, blank=True, help_text="Overall rows only.")
+    reason = models.CharField(max_length=40, blank=True)
+    counted_count = models.PositiveIntegerField(default=0)
+    done_count = models.PositiveIntegerField(default=0)
+    open_count = models.PositiveIntegerField(default=0)
+    overdue_count = models.PositiveIntegerField(default=0)
+    blocked_count = models.PositiveIntegerField(default=0)
+    open_gating_count = models.PositiveIntegerField(default=0)
+    done_weight = models.PositiveIntegerField(default=0)
+    counted_weight = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["cloud", "-day", "scope"]
+        constraints = [
+            models.UniqueConstraint(fields=["cloud", "scope", "day"], name="snapshot_cloud_scope_day_unique"),
+            models.CheckConstraint(condition=Q(scope__in=SnapshotScope.values), name="snapshot_scope_valid"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
+                name="snapshot_score_0_100",
+            ),
+            models.CheckConstraint(
+                condition=(Q(scope=SnapshotScope.OVERALL) & Q(level__in=Level.values))
+                | (~Q(scope=SnapshotScope.OVERALL) & Q(level="")),
+                name="snapshot_level_on_overall_only",
+            ),
+            models.CheckConstraint(condition=Q(done_weight__lte=F("counted_weight")),
+                                   name="snapshot_done_weight_le_counted"),
+            models.CheckConstraint(condition=Q(done_count__lte=F("counted_count")),
+                                   name="snapshot_done_le_counted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cloud} {self.scope} {self.day}: {self.score if self.score is not None else 'n/a'}"

@@ -1,0 +1,105 @@
+"""Each database constraint rejects a bad row (run on PostgreSQL in CI), and none goes untested."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, Profile
+from readiness.models import Checklist, ChecklistItem, Framework, Requirement, ScoreSnapshot
+from tests.builders import active_checklist, make_cloud, make_user
+
+
+def item_of(world):
+    return active_checklist(world.cloud_a).items.first()
+
+
+def snapshot(world, **fields):
+    values = {"cloud": world.cloud_a, "scope": "overall", "day": dt.date(2026, 1, 1), "score": Decimal("50.0"),
+              "level": "at_risk", "reason": "", "computed_at": timezone.now(), "counted_weight": 10,
+              "done_weight": 5, "counted_count": 4, "done_count": 2}
+    values.update(fields)
+    return ScoreSnapshot.objects.create(**values)
+
+
+def requirement(world, **fields):
+    values = {"framework": world.framework, "code": "ZZZ-01", "title": "t", "guidance": "g",
+              "pillar": "people", "area": "staffing", "weight": 3, "position": 99}
+    values.update(fields)
+    return Requirement.objects.create(**values)
+
+
+def update_item_row(world, **fields):
+    ChecklistItem.objects.filter(pk=item_of(world).pk).update(**fields)
+
+
+BAD_ROWS = {
+    "regime_country_code_iso": lambda w: ComplianceRegime.objects.create(code="x", name="X", country_code="fr"),
+    "partner_country_code_iso": lambda w: Partner.objects.create(slug="p-x", name="P", country_code="FRA"),
+    "partner_kind_valid": lambda w: Partner.objects.create(slug="p-y", name="P", country_code="FR", kind="vendor"),
+    "partner_slug_format": lambda w: Partner.objects.create(slug="Bad Slug", name="P", country_code="FR"),
+    "cloud_country_code_iso": lambda w: Cloud.objects.create(slug="c-x", name="C", country_code="1A"),
+    "cloud_kind_valid": lambda w: Cloud.objects.create(slug="c-y", name="C", country_code="FR", kind="public"),
+    "cloud_stage_valid": lambda w: Cloud.objects.create(slug="c-z", name="C", country_code="FR", stage="live"),
+    "cloud_slug_format": lambda w: Cloud.objects.create(slug="-bad-", name="C", country_code="FR"),
+    "cloud_launched_has_day1": lambda w: Cloud.objects.create(slug="c-l", name="C", country_code="FR",
+                                                              stage="launched", day1_date=None),
+    "cloudpartner_unique": lambda w: CloudPartner.objects.create(cloud=w.cloud_a, partner=w.partner_a),
+    "cloudpartner_role_valid": lambda w: CloudPartner.objects.create(cloud=w.cloud_b, partner=w.partner_a,
+                                                                     role="owner"),
+    "profile_role_valid": lambda w: Profile.objects.create(user=w.no_role, role="superhero"),
+    "profile_partner_staff_has_partner": lambda w: Profile.objects.create(user=w.no_role, role="partner_staff"),
+    "framework_slug_version_unique": lambda w: Framework.objects.create(
+        slug=w.framework.slug, name="dup", version=w.framework.version, source_sha256="x"),
+    "framework_version_positive": lambda w: Framework.objects.create(slug="f", name="f", version=0,
+                                                                     source_sha256="x"),
+    "requirement_code_unique": lambda w: requirement(w, code="PPL-01"),
+    "requirement_weight_1_5": lambda w: requirement(w, weight=9),
+    "requirement_pillar_valid": lambda w: requirement(w, pillar="culture"),
+    "requirement_code_format": lambda w: requirement(w, code="ppl-1"),
+    "requirement_area_format": lambda w: requirement(w, area="Staff ing"),
+    "checklist_one_active_per_cloud": lambda w: Checklist.objects.create(cloud=w.cloud_a, framework=w.framework,
+                                                                         is_active=True),
+    "item_requirement_unique": lambda w: ChecklistItem.objects.create(
+        checklist=active_checklist(w.cloud_a), requirement=item_of(w).requirement),
+    "item_status_valid": lambda w: update_item_row(w, status="finished"),
+    "item_na_has_justification": lambda w: update_item_row(w, status="not_applicable", na_justification=""),
+    "item_completed_at_iff_done": lambda w: update_item_row(w, status="done", completed_at=None),
+    "item_version_positive": lambda w: update_item_row(w, version=0),
+    "snapshot_cloud_scope_day_unique": lambda w: (snapshot(w), snapshot(w)),
+    "snapshot_scope_valid": lambda w: snapshot(w, scope="finance", level=""),
+    "snapshot_score_0_100": lambda w: snapshot(w, score=Decimal("100.1")),
+    "snapshot_level_on_overall_only": lambda w: snapshot(w, scope="people", level="ready"),
+    "snapshot_done_weight_le_counted": lambda w: snapshot(w, done_weight=11),
+    "snapshot_done_le_counted": lambda w: snapshot(w, done_count=5),
+}
+
+
+def project_constraint_names():
+    names = set()
+    for app_label in ("clouds", "readiness"):
+        for model in apps.get_app_config(app_label).get_models():
+            names.update(constraint.name for constraint in model._meta.constraints)
+    return names
+
+
+def test_every_constraint_has_a_bad_row_case():
+    assert project_constraint_names() == set(BAD_ROWS)
+
+
+@pytest.mark.parametrize("constraint", sorted(BAD_ROWS))
+def test_constraint_rejects_bad_row(world, constraint):
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        BAD_ROWS[constraint](world)
+    message = str(excinfo.value)
+    # PostgreSQL names the violated constraint; SQLite names it for checks, columns for uniques.
+    assert constraint in message or "UNIQUE constraint failed" in message
+
+
+def test_a_completed_item_with_completion_time_is_accepted(world):
+    update_item_row(world, status="done", completed_at=timezone.now())
+    make_cloud("ok-launched", stage="launched", day1_date=dt.date(2026, 1, 1))
+    make_user("has-partner", role="partner_staff", partner=world.partner_a)
