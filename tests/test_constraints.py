@@ -38,7 +38,7 @@ def update_item_row(world, **fields):
 
 BAD_ROWS = {
     "regime_country_code_iso": lambda w: ComplianceRegime.objects.create(code="x", name="X", country_code="fr"),
-    "partner_country_code_iso": lambda w: Partner.objects.create(slug="p-x", name="P", country_code="FRA"),
+    "partner_country_code_iso": lambda w: Partner.objects.create(slug="p-x", name="P", country_code="F1"),
     "partner_kind_valid": lambda w: Partner.objects.create(slug="p-y", name="P", country_code="FR", kind="vendor"),
     "partner_slug_format": lambda w: Partner.objects.create(slug="Bad Slug", name="P", country_code="FR"),
     "cloud_country_code_iso": lambda w: Cloud.objects.create(slug="c-x", name="C", country_code="1A"),
