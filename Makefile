@@ -14,6 +14,7 @@ help:
 	@echo "make test   - set up and run the test suite (SQLite unless DATABASE_URL is set)"
 	@echo "make lint   - ruff check"
 	@echo "make bench  - benchmarks against the PostgreSQL server named by DATABASE_URL"
+	@echo "make worker / make beat - Celery worker and scheduler against REDIS_URL"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -48,3 +49,12 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache *.egg-info
+
+# Background jobs against REDIS_URL (and the DATABASE_URL the web processes use).
+worker: migrate
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a worker."; exit 2; }
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: migrate
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run beat."; exit 2; }
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import zoneinfo
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,6 +52,20 @@ def env_int(name: str, default: int, *, minimum: int | None = None,
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
+    return value
+
+
+def env_decimal(name: str, default: str, *, minimum: Decimal | None = None,
+                environ: Mapping[str, str] | None = None) -> Decimal:
+    """A decimal number such as 0.1."""
+    raw = env_str(name, default, environ=environ)
+    assert raw is not None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not value.is_finite() or (minimum is not None and value < minimum):
+        raise ImproperlyConfigured(f"{name}={raw!r} must be a finite number of at least {minimum}.")
     return value
 
 

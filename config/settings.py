@@ -1,13 +1,16 @@
 """Portal settings: one module, everything that differs between a laptop and
 production read from the environment (see README, "Configuration")."""
 
+from decimal import Decimal
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
     env_bool,
     env_database,
+    env_decimal,
     env_int,
     env_list,
     env_origins,
@@ -122,7 +125,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Jobs: with no REDIS_URL every task runs in-process, so the portal works with
 # nothing but SQLite installed.
 REDIS_URL = env_redis_url("REDIS_URL")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -132,6 +135,30 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Give up publishing quickly when the broker is down: the edit is saved either
+# way and the sweep recomputes stale clouds once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.3}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stale-scores": {"task": "readiness.tasks.sweep_stale_scores", "schedule": 60.0},
+    "recompute-all-scores-daily": {
+        "task": "readiness.tasks.recompute_all_scores",
+        "schedule": crontab(hour=0, minute=5),
+    },
+}
+
+# Scoring thresholds (DESIGN.md "Scoring"); the rounded score is compared.
+READINESS_READY_SCORE = env_int("READINESS_READY_SCORE", 90, minimum=0)
+READINESS_AT_RISK_SCORE = env_int("READINESS_AT_RISK_SCORE", 70, minimum=0)
+if READINESS_AT_RISK_SCORE > READINESS_READY_SCORE or READINESS_READY_SCORE > 100:
+    raise ImproperlyConfigured("Need 0 <= READINESS_AT_RISK_SCORE <= READINESS_READY_SCORE <= 100.")
+READINESS_GATING_DAYS_BEFORE_DAY1 = env_int("READINESS_GATING_DAYS_BEFORE_DAY1", 14, minimum=0)
+READINESS_FORECAST_WINDOW_DAYS = env_int("READINESS_FORECAST_WINDOW_DAYS", 28, minimum=2)
+READINESS_FORECAST_MIN_POINTS = env_int("READINESS_FORECAST_MIN_POINTS", 10, minimum=2)
+READINESS_FORECAST_MIN_SLOPE = env_decimal("READINESS_FORECAST_MIN_SLOPE", "0.1", minimum=Decimal(0))
+# /healthz fails when the sweep has not finished for this long (with a broker).
+HEALTH_MAX_SWEEP_AGE_SECONDS = env_int("HEALTH_MAX_SWEEP_AGE_SECONDS", 180, minimum=60)
 
 # Production hardening: on whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True
@@ -155,4 +182,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Per-task success lines drown everything else; failures are still logged.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }

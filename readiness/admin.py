@@ -6,7 +6,15 @@ from django.http import HttpResponseRedirect
 from clouds.access import visible_clouds
 from readiness.access import editable_items, visible_items
 from readiness.choices import ChangeSource
-from readiness.models import Checklist, ChecklistItem, Framework, Requirement, ScoreSnapshot
+from readiness.models import (
+    Checklist,
+    ChecklistItem,
+    CloudScoreState,
+    Framework,
+    JobHeartbeat,
+    Requirement,
+    ScoreSnapshot,
+)
 from readiness.services import (
     EDITABLE_ITEM_FIELDS,
     StaleVersionError,
@@ -227,3 +235,17 @@ class ScoreSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "day"
     list_select_related = ["cloud"]
 
+
+
+@admin.register(CloudScoreState)
+class CloudScoreStateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only view of which clouds wait for a recompute."""
+
+    list_display = ["cloud", "stale", "generation", "marked_at", "computed_at"]
+    list_filter = ["stale"]
+    list_select_related = ["cloud"]
+
+
+@admin.register(JobHeartbeat)
+class JobHeartbeatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "finished_at"]

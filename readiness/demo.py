@@ -23,11 +23,13 @@ from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, Profil
 from readiness.choices import ItemStatus
 from readiness.framework_file import load_framework_file
 from readiness.models import Checklist, ChecklistItem, Framework
+from readiness.recompute import rebuild_history
 from readiness.services import start_checklist
 
 DEMO_PASSWORD = "readiness-demo"
 FRAMEWORK_FILE = Path(__file__).resolve().parent / "frameworks" / "support-readiness-v1.yaml"
 PROGRAM_MANAGERS_GROUP = "Program managers"
+HISTORY_DAYS = 90
 
 REGIMES = [
     ("secnumcloud", "SecNumCloud", "FR"),
@@ -159,8 +161,10 @@ def seed_demo(*, today: dt.date | None = None) -> SeedReport:
                     for slug, name, kind, country in PARTNERS}
         users = {demo.username: _ensure_user(report, demo, partners) for demo in USERS}
         _ensure_program_manager_group(report, users)
-        for plan in CLOUDS:
-            _ensure_cloud(report, plan, today, framework, regimes, partners, users)
+        seeded = [_ensure_cloud(report, plan, today, framework, regimes, partners, users) for plan in CLOUDS]
+        seeded_ids = [cloud.pk for cloud in seeded if cloud is not None]
+        if seeded_ids:
+            report.add("score snapshots", rebuild_history(seeded_ids, days=HISTORY_DAYS, today=today))
     return report
 
 
@@ -203,7 +207,9 @@ def _ensure_program_manager_group(report: SeedReport, users: dict) -> None:
             users[demo.username].groups.add(group)
 
 
-def _ensure_cloud(report, plan: CloudPlan, today: dt.date, framework: Framework, regimes, partners, users):
+def _ensure_cloud(report, plan: CloudPlan, today: dt.date, framework: Framework, regimes, partners,
+                  users) -> Cloud | None:
+    """Create the cloud and its checklist if missing; returns the cloud when its checklist was created."""
     cloud = Cloud.objects.filter(slug=plan.slug).first()
     if cloud is None:
         cloud = Cloud.objects.create(
@@ -215,7 +221,7 @@ def _ensure_cloud(report, plan: CloudPlan, today: dt.date, framework: Framework,
         CloudPartner.objects.create(cloud=cloud, partner=partners[plan.partner], role=PartnerRole.OPERATOR)
         report.add("clouds")
     if Checklist.objects.filter(cloud=cloud).exists():
-        return
+        return None
     checklist = start_checklist(cloud=cloud, framework=framework, actor=None)
     owners = [users[demo.username] for demo in USERS if demo.partner == plan.partner]
     owners.append(users[plan.program_manager])
@@ -228,6 +234,7 @@ def _ensure_cloud(report, plan: CloudPlan, today: dt.date, framework: Framework,
     ])
     report.add("checklists")
     report.add("checklist items", len(items))
+    return cloud
 
 
 def _shape_item(item: ChecklistItem, plan: CloudPlan, today: dt.date, owners: list, partner: Partner) -> None:

@@ -164,6 +164,10 @@ class ScoreSnapshot(models.Model):
     done_weight = models.PositiveIntegerField(default=0)
     counted_weight = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
+    forecast_status = models.CharField(max_length=20, blank=True, help_text="Overall rows only.")
+    forecast_reason = models.CharField(max_length=40, blank=True)
+    projected_date = models.DateField(null=True, blank=True, help_text="When the score is projected to reach 100.")
+    days_late = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["cloud", "-day", "scope"]
@@ -187,3 +191,32 @@ class ScoreSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cloud} {self.scope} {self.day}: {self.score if self.score is not None else 'n/a'}"
+
+
+class CloudScoreState(models.Model):
+    """Whether a cloud's snapshots lag behind its data.
+
+    Every write that can change a score bumps `generation` and sets `stale` in
+    the writer's transaction. A recompute clears `stale` only if `generation`
+    is still what it read when it started, so an edit made during a recompute
+    keeps the cloud stale for the next one.
+    """
+
+    cloud = models.OneToOneField(Cloud, on_delete=models.CASCADE, primary_key=True, related_name="score_state")
+    stale = models.BooleanField(default=True)
+    generation = models.PositiveBigIntegerField(default=0)
+    marked_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.cloud_id}: {'stale' if self.stale else 'fresh'} (generation {self.generation})"
+
+
+class JobHeartbeat(models.Model):
+    """When a periodic job last finished; /healthz reports its age."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    finished_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.finished_at:%Y-%m-%d %H:%M:%S}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from clouds.models import Cloud, Partner
 from readiness.choices import ChangeSource, ItemStatus
+from readiness.freshness import mark_stale
 from readiness.models import Checklist, ChecklistItem, Framework
 
 EDITABLE_ITEM_FIELDS = frozenset(
@@ -78,6 +79,7 @@ def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any) -> Checkl
             ChecklistItem(checklist=checklist, requirement=requirement, **carried.get(requirement.code, {}))
             for requirement in framework.requirements.all()
         )
+        mark_stale([cloud.pk])
     return checklist
 
 
@@ -122,6 +124,7 @@ def update_item(
         )
         if written != 1:  # a writer the row lock could not stop (SQLite has no row locks)
             raise StaleVersionError(ChecklistItem.objects.get(pk=current.pk), expected_version)
+        mark_stale([current.checklist.cloud_id])
     return current
 
 

@@ -14,17 +14,28 @@ from readiness.access import visible_items
 from readiness.choices import ItemStatus, Pillar
 from readiness.models import Checklist
 from readiness.progress import Progress, pillar_progress
+from readiness.score_reads import latest_scores
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
     clouds = list(visible_clouds(request.user).prefetch_related("compliance_regimes").order_by("name"))
     progress = pillar_progress(cloud.pk for cloud in clouds)
+    scores = latest_scores((cloud.pk for cloud in clouds), today)
     rows = [
-        {"cloud": cloud, "pillars": [(Pillar(p).label, progress[cloud.pk][p]) for p in Pillar.values]}
+        {
+            "cloud": cloud,
+            "scores": scores[cloud.pk],
+            "pillars": [
+                {"label": Pillar(p).label, "progress": progress[cloud.pk][p],
+                 "snapshot": scores[cloud.pk].pillars.get(p)}
+                for p in Pillar.values
+            ],
+        }
         for cloud in clouds
     ]
-    return render(request, "readiness/home.html", {"rows": rows, "today": timezone.localdate()})
+    return render(request, "readiness/home.html", {"rows": rows, "today": today})
 
 
 @login_required

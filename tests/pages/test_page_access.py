@@ -75,8 +75,8 @@ def test_home_shows_done_over_counted_per_pillar(client, world):
     client.force_login(world.partner_user)
     response = client.get("/")
     people = response.context["rows"][0]["pillars"][0]
-    assert people[0] == "People"
-    assert (people[1].done, people[1].counted) == (1, 1)
+    assert people["label"] == "People"
+    assert (people["progress"].done, people["progress"].counted) == (1, 1)
     assert "1 / 1" in response.content.decode()
 
 
