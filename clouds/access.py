@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from clouds.choices import UserRole
-from clouds.models import Cloud, Profile
+from clouds.models import Cloud, Partner, Profile
 
 PortalUser = AbstractBaseUser | AnonymousUser
 
@@ -68,3 +68,24 @@ def managed_clouds(user: PortalUser) -> QuerySet[Cloud]:
     if role == UserRole.PARTNER_STAFF:
         return clouds
     return clouds.none()
+
+
+def visible_partners(user: PortalUser) -> QuerySet[Partner]:
+    """Partners working on the clouds the user may see (and the user's own partner)."""
+    partner_id = partner_id_of(user)
+    if partner_id is None and role_of(user) in _ROLES_SEEING_ALL:
+        return Partner.objects.all()
+    in_scope = Q(cloud_links__cloud__in=visible_clouds(user))
+    if partner_id is not None:
+        in_scope |= Q(pk=partner_id)
+    return Partner.objects.filter(pk__in=Partner.objects.filter(in_scope).values("pk"))
+
+
+def visible_profiles(user: PortalUser) -> QuerySet[Profile]:
+    """Profiles the user may list: a partner's member sees the partner's own people."""
+    partner_id = partner_id_of(user)
+    if partner_id is not None:
+        return Profile.objects.filter(partner_id=partner_id)
+    if role_of(user) in _ROLES_SEEING_ALL:
+        return Profile.objects.all()
+    return Profile.objects.none()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from clouds.access import visible_clouds
+from clouds.access import visible_clouds, visible_partners, visible_profiles
 from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, Profile
 
 
@@ -10,6 +10,10 @@ class CloudPartnerInline(admin.TabularInline):
     model = CloudPartner
     extra = 0
     autocomplete_fields = ["partner"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(cloud__in=visible_clouds(request.user))
 
 
 @admin.register(Cloud)
@@ -35,6 +39,10 @@ class PartnerAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CloudPartnerInline]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(pk__in=visible_partners(request.user))
+
 
 @admin.register(ComplianceRegime)
 class ComplianceRegimeAdmin(admin.ModelAdmin):
@@ -56,8 +64,15 @@ admin.site.unregister(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [ProfileInline]
     list_display = ["username", "email", "first_name", "last_name", "role", "partner", "is_active"]
-    list_filter = ["profile__role", "profile__partner", "is_staff", "is_superuser", "is_active"]
+    list_filter = ["profile__role", ("profile__partner", admin.RelatedOnlyFieldListFilter), "is_staff",
+                   "is_superuser", "is_active"]
     list_select_related = ["profile__partner"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(profile__in=visible_profiles(request.user))
 
     @admin.display(description="Role", ordering="profile__role")
     def role(self, user):
@@ -73,7 +88,7 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(CloudPartner)
 class CloudPartnerAdmin(admin.ModelAdmin):
     list_display = ["cloud", "partner", "role"]
-    list_filter = ["role", "partner"]
+    list_filter = ["role", ("partner", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["cloud__name", "partner__name"]
     list_select_related = ["cloud", "partner"]
 
@@ -85,7 +100,11 @@ class CloudPartnerAdmin(admin.ModelAdmin):
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "partner", "receives_digests"]
-    list_filter = ["role", "partner", "receives_digests"]
+    list_filter = ["role", ("partner", admin.RelatedOnlyFieldListFilter), "receives_digests"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     list_select_related = ["user", "partner"]
     autocomplete_fields = ["user", "partner"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(pk__in=visible_profiles(request.user))

@@ -105,9 +105,19 @@ def env_database(name: str, default: str, *, environ: Mapping[str, str] | None =
         config = dj_database_url.parse(raw)
     except Exception as exc:  # the library raises several types for a malformed URL
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
-    if not config.get("NAME"):
-        raise ImproperlyConfigured(f"{name} names no database.")
+    if not config.get("NAME") or config["NAME"] == ":memory:":
+        raise ImproperlyConfigured(f"{name} names no database file or database (an in-memory one loses all data).")
     return config
+
+
+def env_log_level(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """A logging level name: DEBUG, INFO, WARNING, ERROR or CRITICAL."""
+    raw = env_str(name, default, environ=environ)
+    assert raw is not None
+    level = raw.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a log level; use DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+    return level
 
 
 def env_redis_url(name: str, *, environ: Mapping[str, str] | None = None) -> str | None:

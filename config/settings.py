@@ -13,6 +13,7 @@ from config.env import (
     env_decimal,
     env_int,
     env_list,
+    env_log_level,
     env_origins,
     env_redis_url,
     env_str,
@@ -181,7 +182,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "INFO")},
     # Per-task success lines drown everything else; failures are still logged.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        "celery.app.trace": {"level": "WARNING"},
+        # Django's own console handler would print every line a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 
-from clouds.access import visible_clouds
+from clouds.access import managed_clouds, visible_clouds
 from readiness.access import editable_items, visible_items
 from readiness.choices import ChangeSource
 from readiness.models import (
@@ -17,6 +17,7 @@ from readiness.models import (
 )
 from readiness.services import (
     EDITABLE_ITEM_FIELDS,
+    ChecklistAlreadyActiveError,
     StaleVersionError,
     preview_item_changes,
     start_checklist,
@@ -67,13 +68,24 @@ class StartChecklistForm(forms.ModelForm):
         model = Checklist
         fields = ["cloud", "framework"]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.is_superuser:
+            self.fields["cloud"].queryset = managed_clouds(user)
+
     def clean(self):
         cleaned = super().clean()
         cloud, framework = cleaned.get("cloud"), cleaned.get("framework")
         if cloud and framework and Checklist.objects.filter(
             cloud=cloud, framework=framework, is_active=True
         ).exists():
-            raise ValidationError(f"{cloud} already has an active checklist on {framework}.")
+                raise ValidationError(f"{cloud} already has an active checklist on {framework}.")
+        current = Checklist.objects.select_related("framework").filter(cloud=cloud, is_active=True).first() \
+            if cloud else None
+        if (current and framework and current.framework.slug == framework.slug
+                and current.framework.version > framework.version):
+            raise ValidationError(f"{cloud} is on {current.framework}; going back to an older version "
+                                  "is not allowed.")
         return cleaned
 
     def validate_constraints(self, exclude=None):
@@ -85,7 +97,7 @@ class ChecklistAdmin(admin.ModelAdmin):
     """Adding a checklist here starts it for the cloud (one item per requirement)."""
 
     list_display = ["cloud", "framework", "is_active", "started_at", "started_by"]
-    list_filter = ["is_active", "framework", "cloud"]
+    list_filter = ["is_active", "framework", ("cloud", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["cloud__name", "cloud__slug"]
     list_select_related = ["cloud", "framework", "started_by"]
     form = StartChecklistForm
@@ -102,9 +114,35 @@ class ChecklistAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class ScopedForm(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return ScopedForm
+
     def save_model(self, request, obj, form, change):
-        started = start_checklist(cloud=obj.cloud, framework=obj.framework, actor=request.user)
+        if not request.user.is_superuser and not managed_clouds(request.user).filter(pk=obj.cloud_id).exists():
+            raise PermissionDenied
+        try:
+            started = start_checklist(cloud=obj.cloud, framework=obj.framework, actor=request.user)
+        except ChecklistAlreadyActiveError as exc:  # lost a race with another start
+            request.checklist_start_refused = str(exc)
+            return
         obj.pk = started.pk
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "checklist_start_refused", None):
+            super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        refused = getattr(request, "checklist_start_refused", None)
+        if refused:
+            self.message_user(request, refused, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
 
 
 class ChecklistItemForm(forms.ModelForm):
@@ -156,6 +194,7 @@ class ChecklistItemAdmin(admin.ModelAdmin):
         ("owner", admin.RelatedOnlyFieldListFilter),
         "requirement__gating",
         "requirement__area",
+        "checklist__is_active",
     ]
     search_fields = ["requirement__code", "requirement__title", "notes", "checklist__cloud__name"]
     list_select_related = ["requirement", "checklist__cloud", "owner"]
@@ -164,8 +203,19 @@ class ChecklistItemAdmin(admin.ModelAdmin):
     fields = ["checklist", "requirement", "guidance", "status", "owner", "accountable_partner", "due_date",
               "evidence_url", "notes", "na_justification", "expected_version", "version", "updated_at",
               "status_changed_at", "completed_at"]
-    autocomplete_fields = ["owner"]
     ordering = ["checklist__cloud__name", "requirement__position"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            from django.contrib.auth import get_user_model
+
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, profile__isnull=False) \
+                .order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "item_save_refused", None):
+            super().log_change(request, obj, message)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -228,8 +278,16 @@ class ChecklistItemAdmin(admin.ModelAdmin):
         return super().response_change(request, obj)
 
 
+class CloudScopedAdminMixin:
+    """Non-superusers see rows of the clouds clouds.access lets them see."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(cloud__in=visible_clouds(request.user))
+
+
 @admin.register(ScoreSnapshot)
-class ScoreSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ScoreSnapshotAdmin(CloudScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["cloud", "day", "scope", "score", "level", "reason", "done_weight", "counted_weight"]
     list_filter = ["scope", "level", ("cloud", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "day"
@@ -238,7 +296,7 @@ class ScoreSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CloudScoreState)
-class CloudScoreStateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CloudScoreStateAdmin(CloudScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only view of which clouds wait for a recompute."""
 
     list_display = ["cloud", "stale", "generation", "marked_at", "computed_at"]

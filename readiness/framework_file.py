@@ -7,8 +7,9 @@ reported with its line number, and a file with any problem writes nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,9 +111,11 @@ def parse_framework(text: str, source: str = "<framework>") -> FrameworkSpec:
 
     if problems:
         raise FrameworkFileError(source, sorted(problems, key=lambda p: p.line))
+    # Hash the content, not the text, so that comments and layout are not "changes".
+    content = {"framework": header_values, "requirements": [asdict(spec) for spec in specs]}
     return FrameworkSpec(
         requirements=tuple(specs),
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest(),
         **header_values,
     )
 
@@ -174,11 +177,24 @@ def _mapping(node: yaml.MappingNode, allowed: set[str], where: str,
     return fields
 
 
+class _Unreadable:
+    """A scalar whose tag or value YAML cannot construct (e.g. `!!int "abc"`)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"an unreadable value ({self.reason})"
+
+
 def _scalar(node: yaml.Node) -> Any:
     """The Python value of a scalar node, as yaml.safe_load would give it."""
     if not isinstance(node, yaml.ScalarNode):
         return node  # not a scalar: callers report it by type
-    return yaml.SafeLoader("").construct_object(node, deep=True)
+    try:
+        return yaml.SafeLoader("").construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
+        return _Unreadable(getattr(exc, "problem", None) or exc.__class__.__name__)
 
 
 def _text(fields: dict, key: str, where: str, problems: list[Problem], *, max_length: int,

@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clouds.models import Cloud, Partner
+from clouds.access import visible_clouds
+from clouds.models import Cloud, CloudPartner, Partner
 from readiness.choices import ChangeSource, ItemStatus
 from readiness.freshness import mark_stale
 from readiness.models import Checklist, ChecklistItem, Framework
@@ -43,7 +44,7 @@ class StaleVersionError(Exception):
 
 
 class ChecklistAlreadyActiveError(Exception):
-    """The cloud already has an active checklist on this framework version."""
+    """The cloud already has an active checklist on this framework version (or a newer one)."""
 
 
 def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any) -> Checklist:
@@ -51,17 +52,24 @@ def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any) -> Checkl
 
     If the cloud's active checklist is on another framework version it is archived
     and each item's state is carried over to the requirement with the same code,
-    so moving to a new version loses no work. Starting the same version twice is
-    an error.
+    so moving to a new version loses no work. Starting the same version twice, or
+    going back to an older version of the same framework, is an error.
     """
     with transaction.atomic():
-        # Lock the cloud so two starts for one cloud run one after the other.
+        # Lock the cloud so two starts for one cloud run one after the other, and the
+        # active checklist so no item edit lands on it while its items are copied.
         Cloud.objects.select_for_update().get(pk=cloud.pk)
-        previous = (Checklist.objects.select_related("framework")
+        previous = (Checklist.objects.select_for_update(of=("self",)).select_related("framework")
                     .filter(cloud=cloud, is_active=True).first())
         if previous is not None and previous.framework_id == framework.pk:
             raise ChecklistAlreadyActiveError(
                 f"{cloud.name} already has an active checklist on {framework}."
+            )
+        if (previous is not None and previous.framework.slug == framework.slug
+                and previous.framework.version > framework.version):
+            raise ChecklistAlreadyActiveError(
+                f"{cloud.name} is on {previous.framework}; going back to version {framework.version} "
+                "is not allowed."
             )
         carried: dict[str, dict[str, Any]] = {}
         if previous is not None:
@@ -105,7 +113,8 @@ def update_item(
 
     with transaction.atomic():
         current = (
-            ChecklistItem.objects.select_for_update(of=("self",))
+            # Locking the checklist too orders this edit against a concurrent start_checklist.
+            ChecklistItem.objects.select_for_update(of=("self", "checklist"))
             .select_related("requirement", "checklist__cloud")
             .get(pk=item.pk)
         )
@@ -164,7 +173,7 @@ def _apply_changes(item: ChecklistItem, changes: Mapping[str, Any], *, now: dt.d
             raise ValidationError({"na_justification": "A justification is only kept for items marked "
                                                        "not applicable; set the status too."})
         item.na_justification = ""
-    _validate_item(item)
+    _validate_item(item, set(changes))
 
 
 def _coerce_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -212,7 +221,7 @@ def _coerce_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     return coerced
 
 
-def _validate_item(item: ChecklistItem) -> None:
+def _validate_item(item: ChecklistItem, changed: set[str]) -> None:
     """Field validation plus the rules the database also enforces, as readable messages."""
     errors: dict[str, list[str]] = {}
     try:
@@ -220,6 +229,20 @@ def _validate_item(item: ChecklistItem) -> None:
                         validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    cloud_id = item.checklist.cloud_id
+    # Who may own an item, and which partner may be accountable, is checked when
+    # they change, so a later change of someone's access does not block other edits.
+    owner = item.owner if "owner" in changed and "owner" not in errors else None
+    if owner is not None and (not owner.is_active or not visible_clouds(owner).filter(pk=cloud_id).exists()):
+        errors.setdefault("owner", []).append(
+            f"{owner.get_username()} cannot see this cloud, so cannot own its items."
+        )
+    if "accountable_partner" in changed and item.accountable_partner is not None and not CloudPartner.objects.filter(
+        cloud_id=cloud_id, partner=item.accountable_partner
+    ).exists():
+        errors.setdefault("accountable_partner", []).append(
+            f"{item.accountable_partner} does not work on this cloud."
+        )
     if item.status == ItemStatus.NOT_APPLICABLE and not item.na_justification:
         errors.setdefault("na_justification", []).append(
             "Explain why this requirement does not apply to this cloud."

@@ -46,6 +46,10 @@ def test_production_settings_pass_deploy_checks():
         ({"TIME_ZONE": "Mars/Olympus"}, "not a known time zone"),
         ({"CSRF_TRUSTED_ORIGINS": "portal.example.gov"}, "is not an origin"),
         ({"CONN_MAX_AGE": "-1"}, "CONN_MAX_AGE=-1 must be at least 0"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL='loud' is not a log level"),
+        ({"DATABASE_URL": "sqlite://"}, "in-memory"),
+        ({"READINESS_AT_RISK_SCORE": "95"}, "READINESS_AT_RISK_SCORE <= READINESS_READY_SCORE"),
+        ({"READINESS_FORECAST_MIN_SLOPE": "fast"}, "is not a number"),
     ],
 )
 def test_nonsense_settings_fail_loudly(overrides, message):
@@ -60,7 +64,8 @@ def test_ci_runs_on_postgresql(db):
     assert connection.vendor == "postgresql"
 
 
-def test_seed_demo_refuses_to_run_with_debug_off():
-    result = run_manage("seed_demo", env_overrides={**PRODUCTION_ENV, "DATABASE_URL": "sqlite:///:memory:"})
+def test_seed_demo_refuses_to_run_with_debug_off(tmp_path):
+    database = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
+    result = run_manage("seed_demo", env_overrides={**PRODUCTION_ENV, "DATABASE_URL": database})
     assert result.returncode != 0
     assert "refuses to run with DEBUG off" in result.stderr

@@ -114,3 +114,71 @@ def test_every_model_is_in_the_admin(admin_client):
     for label in ("clouds", "readiness"):
         for model in apps.get_app_config(label).get_models():
             assert admin.site.is_registered(model), model
+
+
+def make_staff(user, *codenames):
+    from django.contrib.auth.models import Permission
+
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def test_assigned_program_manager_edits_an_item_in_admin(client, world):
+    make_staff(world.pm_assigned, "view_checklistitem", "change_checklistitem")
+    client.force_login(world.pm_assigned)
+    item = active_checklist(world.cloud_a).items.get(requirement__code="PPL-02")
+    url = reverse("admin:readiness_checklistitem_change", args=[item.pk])
+    response = client.post(url, item_form_data(item, notes="assigned PM edit"))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.notes, item.version) == ("assigned PM edit", 2)
+
+
+def test_program_manager_cannot_start_a_checklist_on_a_cloud_not_assigned(client, world):
+    from tests.builders import SMALL_FRAMEWORK, make_framework
+
+    v2 = make_framework([*SMALL_FRAMEWORK, ("TEC-03", "technology", "telemetry", 2, False)], version=2)
+    make_staff(world.pm_assigned, "view_checklist", "add_checklist")
+    client.force_login(world.pm_assigned)
+    url = reverse("admin:readiness_checklist_add")
+    refused = client.post(url, {"cloud": world.cloud_b.pk, "framework": v2.pk})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert Checklist.objects.get(cloud=world.cloud_b, is_active=True).framework == world.framework
+    accepted = client.post(url, {"cloud": world.cloud_a.pk, "framework": v2.pk})
+    assert accepted.status_code == 302
+    assert Checklist.objects.get(cloud=world.cloud_a, is_active=True).framework == v2
+
+
+def test_going_back_to_an_older_framework_version_is_refused(admin_client, world):
+    from tests.builders import make_framework
+
+    v2 = make_framework(version=2)
+    admin_client.post(reverse("admin:readiness_checklist_add"), {"cloud": world.cloud_a.pk, "framework": v2.pk})
+    response = admin_client.post(reverse("admin:readiness_checklist_add"),
+                                 {"cloud": world.cloud_a.pk, "framework": world.framework.pk})
+    assert response.status_code == 200 and "going back to an older version" in response.content.decode()
+    assert Checklist.objects.get(cloud=world.cloud_a, is_active=True).framework == v2
+
+
+def test_staff_partner_user_sees_only_its_own_rows_in_admin(client, world):
+    from readiness.recompute import recompute_scores
+
+    recompute_scores([world.cloud_a.pk, world.cloud_b.pk])
+    make_staff(world.partner_user, "view_scoresnapshot", "view_partner", "view_profile", "view_checklist",
+               "view_checklistitem", "view_cloud", "view_user")
+    client.force_login(world.partner_user)
+    pages = {
+        "admin:readiness_scoresnapshot_changelist": ("Cloud A", "Cloud B"),
+        "admin:clouds_partner_changelist": ("Partner A", "Partner B"),
+        "admin:clouds_profile_changelist": ("partner-a-staff", "partner-b-staff"),
+        "admin:auth_user_changelist": ("partner-a-staff", "partner-b-staff"),
+        "admin:readiness_checklist_changelist": ("Cloud A", "Cloud B"),
+        "admin:readiness_checklistitem_changelist": ("Cloud A", "Cloud B"),
+        "admin:clouds_cloud_changelist": ("Cloud A", "Cloud B"),
+    }
+    for name, (own, other) in pages.items():
+        body = client.get(reverse(name)).content.decode()
+        assert own in body, name
+        assert other not in body, name

@@ -115,3 +115,20 @@ def test_a_new_version_loads_beside_the_old_one(db, tmp_path):
 def test_missing_file_is_a_clear_command_error(db, tmp_path):
     with pytest.raises(CommandError, match="cannot be read"):
         call_command("load_framework", str(tmp_path / "nope.yaml"))
+
+
+@pytest.mark.parametrize("value", ['!!int "abc"', '!!timestamp "nope"', "!custom 3"])
+def test_unreadable_tagged_values_name_their_line(db, tmp_path, value):
+    text = framework_yaml().replace("weight: 2", f"weight: {value}", 1)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if value in row)
+    with pytest.raises(FrameworkFileError) as excinfo:
+        load_framework_file(write(tmp_path, text))
+    assert f"line {line}:" in str(excinfo.value) and "weight" in str(excinfo.value)
+    assert_nothing_written()
+
+
+def test_comments_and_layout_are_not_content_changes(db, tmp_path):
+    load_framework_file(write(tmp_path, framework_yaml(), "v1.yaml"))
+    result = load_framework_file(write(tmp_path, "# reviewed 2026-11\n" + framework_yaml(), "v1-commented.yaml"))
+    assert result.created is False
+    assert Framework.objects.count() == 1

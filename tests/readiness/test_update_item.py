@@ -90,3 +90,23 @@ def test_due_date_accepts_iso_text(world, item):
 def test_unknown_source_is_a_programming_error(world, item):
     with pytest.raises(ValueError, match="source"):
         update_item(item=item, changes={}, actor=None, source="email", expected_version=1)
+
+
+def test_owner_must_be_able_to_see_the_cloud(world, item):
+    with pytest.raises(ValidationError) as excinfo:
+        update_item(item=item, changes={"owner": world.other_partner_user.pk}, actor=world.admin,
+                    source=ChangeSource.ADMIN, expected_version=1)
+    assert "cannot see this cloud" in excinfo.value.message_dict["owner"][0]
+    saved = update_item(item=item, changes={"owner": world.partner_user.pk}, actor=world.admin,
+                        source=ChangeSource.ADMIN, expected_version=1)
+    assert saved.owner == world.partner_user
+
+
+def test_accountable_partner_must_work_on_the_cloud(world, item):
+    with pytest.raises(ValidationError) as excinfo:
+        update_item(item=item, changes={"accountable_partner": world.partner_b.pk}, actor=world.admin,
+                    source=ChangeSource.ADMIN, expected_version=1)
+    assert "does not work on this cloud" in excinfo.value.message_dict["accountable_partner"][0]
+    saved = update_item(item=item, changes={"accountable_partner": world.partner_a.pk}, actor=world.admin,
+                        source=ChangeSource.ADMIN, expected_version=1)
+    assert saved.accountable_partner == world.partner_a

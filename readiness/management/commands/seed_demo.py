@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from readiness.demo import DEMO_PASSWORD, USERS, seed_demo
+from readiness.framework_file import FrameworkFileError
 
 
 class Command(BaseCommand):
@@ -15,7 +16,11 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates users with a published password; it refuses to run with "
                                "DEBUG off. Pass --force if you really mean to seed this database.")
-        report = seed_demo()
+        try:
+            report = seed_demo()
+        except FrameworkFileError as exc:
+            raise CommandError(f"{exc}\nThe demo framework file changed after it was loaded; publish the change "
+                               "as a new version in a new file instead of editing a loaded one.") from None
         if report.created:
             made = ", ".join(f"{count} {kind}" for kind, count in sorted(report.created.items()))
             self.stdout.write(self.style.SUCCESS(f"Demo data created: {made}."))
