@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from kombu import Connection
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -25,10 +26,8 @@ def _database() -> dict:
 def _broker() -> dict:
     if not settings.REDIS_URL:
         return {"ok": True, "mode": "in-process"}
-    from config.celery import app
-
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.REDIS_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return {"ok": True, "mode": "redis"}
     except Exception as exc:
