@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from kombu import Connection
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 from readiness.models import JobHeartbeat
 from readiness.recompute import SWEEP_HEARTBEAT

@@ -186,6 +186,7 @@ def test_level_uses_the_day1_rule_on_the_page(client, world):
     Cloud.objects.filter(pk=cloud.pk).update(day1_date=timezone.localdate() + dt.timedelta(days=10))
     for item in active_checklist(cloud).items.exclude(requirement__code="PPL-01"):
         set_status(item, ItemStatus.DONE)
+    recompute_scores([cloud.pk])
     client.force_login(world.executive)
     body = client.get("/").content.decode()
     assert 'data-reason="gating_near_day1"' in body
@@ -212,6 +213,23 @@ def test_recompute_scores_command(world, capsys):
         call_command("recompute_scores", "--cloud", "nope")
     with pytest.raises(CommandError, match="at least 1"):
         call_command("recompute_scores", "--since", "0")
+
+
+def test_in_process_mode_computes_missing_snapshots_on_read(client, world, settings):
+    settings.REDIS_URL = None
+    assert not ScoreSnapshot.objects.exists()
+    client.force_login(world.executive)
+    rows = client.get("/").context["rows"]
+    assert all(row["scores"].overall.day == timezone.localdate() for row in rows)
+
+
+def test_with_a_broker_pages_show_the_latest_snapshot_without_writing(client, world, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    recompute_scores(None, today=timezone.localdate() - dt.timedelta(days=1))
+    client.force_login(world.executive)
+    body = client.get("/").content.decode()
+    assert "as of" in body
+    assert not ScoreSnapshot.objects.filter(day=timezone.localdate()).exists()
 
 
 def test_partner_scope_applies_to_scores_on_home(client, world):
