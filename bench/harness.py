@@ -25,10 +25,12 @@ DEFAULT_SERVER_URL = "postgres://portal:portal@127.0.0.1:5432/postgres"
 
 @dataclass(frozen=True)
 class Case:
-    """One measured path: `run` is timed; `queries` (optional) counts its SQL queries once."""
+    """One measured path: `run` is timed after `warmup` runs, `repeat` times (None: the bench default)."""
 
     name: str
     run: Callable[[], object]
+    warmup: int | None = None
+    repeat: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ def measure(case: Case, *, warmup: int, repeat: int) -> Result:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    warmup = case.warmup if case.warmup is not None else warmup
+    repeat = case.repeat if case.repeat is not None else repeat
+
     for _ in range(warmup):
         case.run()
     with CaptureQueriesContext(connection) as captured:
@@ -117,6 +122,7 @@ def run_bench(name: str, *, title: str, setup: Callable[[], dict], cases: Callab
     with scratch_database(name) as url:
         configure_django(url)
         context = setup()
+        context["database_url"] = url
         results = [measure(case, warmup=warmup, repeat=repeat) for case in cases(context)]
         print_table(title, results)
         figures = {"bench": name, **{r.name: {"median_ms": round(r.median_ms, 3), "queries": r.queries}

@@ -16,7 +16,6 @@ from readiness.choices import ItemStatus, Pillar
 from readiness.models import ChecklistItem
 from readiness.scoring import ItemFacts, Totals
 
-_OPEN = Q(status__in=[ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.BLOCKED])
 _ZERO = Value(0)
 
 
@@ -27,7 +26,9 @@ def active_items(cloud_ids: Iterable[int]):
 def pillar_totals(cloud_ids: Iterable[int], today: dt.date) -> dict[int, dict[str, Totals]]:
     """cloud id -> pillar -> Totals of the cloud's active checklist, in one query."""
     cloud_ids = list(cloud_ids)
-    overdue = _OPEN & Q(due_date__lt=today)
+    # Not-applicable rows are excluded below, so "open" is simply "not done" here.
+    open_ = ~Q(status=ItemStatus.DONE)
+    overdue = open_ & Q(due_date__lt=today)
     gating = Q(requirement__gating=True)
     rows = (
         active_items(cloud_ids)
@@ -38,10 +39,10 @@ def pillar_totals(cloud_ids: Iterable[int], today: dt.date) -> dict[int, dict[st
             done_weight=Coalesce(Sum("requirement__weight", filter=Q(status=ItemStatus.DONE)), _ZERO),
             counted=Count("id"),
             done=Count("id", filter=Q(status=ItemStatus.DONE)),
-            open=Count("id", filter=_OPEN),
+            open=Count("id", filter=open_),
             overdue=Count("id", filter=overdue),
             blocked=Count("id", filter=Q(status=ItemStatus.BLOCKED)),
-            open_gating=Count("id", filter=_OPEN & gating),
+            open_gating=Count("id", filter=open_ & gating),
             overdue_gating=Count("id", filter=overdue & gating),
         )
         .order_by()
