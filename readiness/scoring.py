@@ -32,12 +32,12 @@ REASON_GATING_OVERDUE = "gating_overdue"
 
 REASON_TEXT = {
     REASON_NO_DATA: "No counted items yet",
-    REASON_GATING_NEAR_DAY1: "Gating items still open within the last two weeks before Day 1",
-    REASON_READY: "Score at the ready threshold and every gating item closed",
-    REASON_GATING_OPEN: "Score high enough, but gating items are still open",
+    REASON_GATING_NEAR_DAY1: "Gating items open close to Day 1",
+    REASON_READY: "Score at target, gating items closed",
+    REASON_GATING_OPEN: "Score at target, but gating items open",
     REASON_BELOW_READY_SCORE: "Score below the ready threshold",
     REASON_LOW_SCORE: "Score below the at-risk threshold",
-    REASON_GATING_OVERDUE: "Gating items are overdue",
+    REASON_GATING_OVERDUE: "Gating items overdue",
 }
 
 _TENTH = Decimal("0.1")

@@ -190,7 +190,7 @@ def test_level_uses_the_day1_rule_on_the_page(client, world):
     client.force_login(world.executive)
     body = client.get("/").content.decode()
     assert 'data-reason="gating_near_day1"' in body
-    assert "Gating items still open within the last two weeks before Day 1" in body
+    assert "Gating items open close to Day 1" in body
 
 
 def test_demo_history_has_one_prelaunch_cloud_on_track_and_one_late(db, settings):
