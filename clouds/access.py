@@ -89,3 +89,19 @@ def visible_profiles(user: PortalUser) -> QuerySet[Profile]:
     if role_of(user) in _ROLES_SEEING_ALL:
         return Profile.objects.all()
     return Profile.objects.none()
+
+
+def users_seeing_cloud(cloud: Cloud) -> QuerySet:
+    """Active users who can see `cloud`: members of its partners, and staff roles without a partner."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model().objects.filter(is_active=True)
+        .filter(
+            Q(profile__partner__cloud_links__cloud=cloud)
+            | Q(profile__partner__isnull=True, profile__role__in=_ROLES_SEEING_ALL)
+            | Q(profile__isnull=True, is_superuser=True)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

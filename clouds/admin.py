@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from clouds.access import visible_clouds, visible_partners, visible_profiles
 from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, Profile
@@ -17,7 +18,7 @@ class CloudPartnerInline(admin.TabularInline):
 
 
 @admin.register(Cloud)
-class CloudAdmin(admin.ModelAdmin):
+class CloudAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "country_code", "kind", "stage", "day1_date"]
     list_filter = ["stage", "kind", "country_code", "compliance_regimes"]
     search_fields = ["name", "slug", "country_code"]

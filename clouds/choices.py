@@ -32,3 +32,13 @@ class UserRole(models.TextChoices):
     PROGRAM_MANAGER = "program_manager", "Program manager"
     EXECUTIVE = "executive", "Executive"
     PARTNER_STAFF = "partner_staff", "Partner staff"
+
+
+class ChangeSource(models.TextChoices):
+    """The path through which a change was made, recorded in the audit trail."""
+
+    BROWSER = "browser", "Browser"
+    API = "api", "API"
+    ADMIN = "admin", "Admin"
+    IMPORT = "import", "Import"
+    JOB = "job", "Job"

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from clouds.choices import CloudKind, LifecycleStage, PartnerKind, PartnerRole, UserRole
+from clouds.history import audit_trail
 
 COUNTRY_CODE_REGEX = r"^[A-Z]{2}$"
 SLUG_REGEX = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -69,6 +70,7 @@ class Cloud(models.Model):
         help_text="Program managers who may edit this cloud's checklist.",
     )
     partners = models.ManyToManyField(Partner, through="CloudPartner", related_name="clouds", blank=True)
+    history = audit_trail(m2m_fields=[program_managers, compliance_regimes])
 
     class Meta:
         ordering = ["name"]

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
 
 from clouds.access import managed_clouds, visible_clouds
 from readiness.access import editable_items, visible_items
@@ -47,7 +48,7 @@ class RequirementInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FrameworkAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Frameworks are loaded with `manage.py load_framework`; loaded versions are read-only."""
 
     list_display = ["name", "slug", "version", "loaded_at", "loaded_by"]
@@ -93,7 +94,7 @@ class StartChecklistForm(forms.ModelForm):
 
 
 @admin.register(Checklist)
-class ChecklistAdmin(admin.ModelAdmin):
+class ChecklistAdmin(SimpleHistoryAdmin):
     """Adding a checklist here starts it for the cloud (one item per requirement)."""
 
     list_display = ["cloud", "framework", "is_active", "started_at", "started_by"]
@@ -182,7 +183,7 @@ class ChecklistItemForm(forms.ModelForm):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(SimpleHistoryAdmin):
     """Item edits go through readiness.services.update_item, like every other path."""
 
     form = ChecklistItemForm

@@ -1,5 +1,9 @@
 from django.db import models
 
+from clouds.choices import ChangeSource
+
+__all__ = ["OPEN_STATUSES", "ChangeSource", "ItemStatus", "Level", "Pillar", "SnapshotScope"]
+
 
 class Pillar(models.TextChoices):
     PEOPLE = "people", "People"
@@ -33,11 +37,3 @@ class Level(models.TextChoices):
     NOT_READY = "not_ready", "Not ready"
 
 
-class ChangeSource(models.TextChoices):
-    """The path through which a change reached the service layer."""
-
-    BROWSER = "browser", "Browser"
-    API = "api", "API"
-    ADMIN = "admin", "Admin"
-    IMPORT = "import", "Import"
-    JOB = "job", "Job"

@@ -17,10 +17,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from clouds.choices import CloudKind, LifecycleStage, PartnerKind, PartnerRole, UserRole
 from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, Profile
-from readiness.choices import ItemStatus
+from readiness.choices import ChangeSource, ItemStatus
 from readiness.framework_file import load_framework_file
 from readiness.models import Checklist, ChecklistItem, Framework
 from readiness.recompute import rebuild_history
@@ -212,26 +213,29 @@ def _ensure_cloud(report, plan: CloudPlan, today: dt.date, framework: Framework,
     """Create the cloud and its checklist if missing; returns the cloud when its checklist was created."""
     cloud = Cloud.objects.filter(slug=plan.slug).first()
     if cloud is None:
-        cloud = Cloud.objects.create(
+        cloud = Cloud(
             slug=plan.slug, name=plan.name, country_code=plan.country, kind=plan.kind, stage=plan.stage,
             day1_date=today + dt.timedelta(days=plan.day1_offset),
         )
+        cloud._change_source = ChangeSource.IMPORT
+        cloud.save()
         cloud.compliance_regimes.set([regimes[code] for code in plan.regimes])
         cloud.program_managers.set([users[plan.program_manager]])
         CloudPartner.objects.create(cloud=cloud, partner=partners[plan.partner], role=PartnerRole.OPERATOR)
         report.add("clouds")
     if Checklist.objects.filter(cloud=cloud).exists():
         return None
-    checklist = start_checklist(cloud=cloud, framework=framework, actor=None)
+    checklist = start_checklist(cloud=cloud, framework=framework, actor=None, source=ChangeSource.IMPORT)
     owners = [users[demo.username] for demo in USERS if demo.partner == plan.partner]
     owners.append(users[plan.program_manager])
     items = list(checklist.items.select_related("requirement").order_by("requirement__position"))
     for item in items:
         _shape_item(item, plan, today, owners, partners[plan.partner])
-    ChecklistItem.objects.bulk_update(items, [
+    # The demo's starting state, dated in the past; recorded in the audit trail as an import.
+    bulk_update_with_history(items, ChecklistItem, [
         "status", "owner", "accountable_partner", "due_date", "evidence_url", "notes", "na_justification",
         "updated_at", "status_changed_at", "completed_at",
-    ])
+    ], default_change_reason="demo data", custom_historical_attrs={"change_source": ChangeSource.IMPORT})
     report.add("checklists")
     report.add("checklist items", len(items))
     return cloud

@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
-from readiness.choices import Pillar
+from readiness.choices import ChangeSource, Pillar
 from readiness.models import AREA_REGEX, REQUIREMENT_CODE_REGEX, Framework, Requirement
 
 FRAMEWORK_KEYS = {"slug", "name", "version", "description"}
@@ -141,16 +142,17 @@ def load_framework(spec: FrameworkSpec, *, actor: Any = None, source: str = "<fr
                 f"version {spec.version} of '{spec.slug}' is already loaded with different content; "
                 f"loaded versions are read-only, so publish the change as version {spec.version + 1}"
             ))])
-        framework = Framework.objects.create(
-            slug=spec.slug, name=spec.name, version=spec.version, description=spec.description,
-            source_sha256=spec.sha256,
-            loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        Requirement.objects.bulk_create(
-            Requirement(framework=framework, position=position, code=r.code, title=r.title,
-                        guidance=r.guidance, pillar=r.pillar, area=r.area, weight=r.weight,
-                        gating=r.gating)
-            for position, r in enumerate(spec.requirements, start=1)
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        framework = Framework(slug=spec.slug, name=spec.name, version=spec.version, description=spec.description,
+                              source_sha256=spec.sha256, loaded_by=user)
+        framework._change_source = ChangeSource.IMPORT
+        framework._history_user = user
+        framework.save()
+        bulk_create_with_history(
+            [Requirement(framework=framework, position=position, code=r.code, title=r.title,
+                         guidance=r.guidance, pillar=r.pillar, area=r.area, weight=r.weight, gating=r.gating)
+             for position, r in enumerate(spec.requirements, start=1)],
+            Requirement, default_user=user, custom_historical_attrs={"change_source": ChangeSource.IMPORT},
         )
     return LoadResult(framework, created=True)
 

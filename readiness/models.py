@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from clouds.history import audit_trail
 from clouds.models import Cloud, Partner
 from readiness.choices import ItemStatus, Level, Pillar, SnapshotScope
 
@@ -26,6 +27,7 @@ class Framework(models.Model):
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    history = audit_trail()
 
     class Meta:
         ordering = ["slug", "-version"]
@@ -50,6 +52,7 @@ class Requirement(models.Model):
     weight = models.PositiveSmallIntegerField(help_text="1 (minor) to 5 (critical).")
     gating = models.BooleanField(default=False, help_text="A Day-1 blocker.")
     position = models.PositiveIntegerField(help_text="Order in the framework file.")
+    history = audit_trail()
 
     class Meta:
         ordering = ["framework", "position"]
@@ -80,6 +83,7 @@ class Checklist(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    history = audit_trail()
 
     class Meta:
         ordering = ["cloud__name", "-started_at"]
@@ -115,6 +119,7 @@ class ChecklistItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    history = audit_trail()
 
     class Meta:
         ordering = ["checklist", "requirement__position"]
@@ -138,7 +143,7 @@ class ChecklistItem(models.Model):
         return f"{self.requirement.code} on {self.checklist.cloud}"
 
     def get_absolute_url(self) -> str:
-        return reverse("readiness:checklist", kwargs={"slug": self.checklist.cloud.slug}) + f"#item-{self.pk}"
+        return reverse("readiness:item", kwargs={"pk": self.pk})
 
     @property
     def is_open(self) -> bool:

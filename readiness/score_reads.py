@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from readiness import scoring
 from readiness.choices import SnapshotScope
 from readiness.models import ScoreSnapshot
 from readiness.recompute import recompute_scores
+from readiness.score_queries import pillar_totals
 from readiness.scoring import REASON_TEXT
+from readiness.thresholds import current_thresholds
 
 LOOKBACK_DAYS = 7
 
@@ -59,3 +62,10 @@ def _read(cloud_ids: list[int], today: dt.date) -> dict[int, LatestScores]:
         else:
             result[row.cloud_id].pillars[row.scope] = row
     return result
+
+
+def live_score(cloud, today: dt.date) -> scoring.CloudScore:
+    """The cloud's score computed now from its items (one query), for pages that show an edit's effect."""
+    totals = pillar_totals([cloud.pk], today)[cloud.pk]
+    return scoring.score_cloud(totals, stage=cloud.stage, day1=cloud.day1_date, today=today,
+                               thresholds=current_thresholds())

@@ -1,29 +1,39 @@
 """Every write to checklists and their items goes through these functions.
 
-Browser views, the API, the admin, imports, jobs and tests all call them, so
-version checks (and later scores and the audit trail) happen in one place.
+Browser views, the API, the admin, imports, jobs and tests all call them, so the
+version check, the audit record and the stale mark for scores happen in one
+place and in one transaction with the change.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from clouds.access import visible_clouds
-from clouds.models import Cloud, CloudPartner, Partner
-from readiness.choices import ChangeSource, ItemStatus
+from clouds.models import Cloud
+from readiness.choices import ChangeSource
 from readiness.freshness import mark_stale
+from readiness.item_changes import (
+    EDITABLE_ITEM_FIELDS,
+    WRITTEN_FIELDS,
+    apply_changes,
+    reject_unknown_fields,
+)
 from readiness.models import Checklist, ChecklistItem, Framework
 
-EDITABLE_ITEM_FIELDS = frozenset(
-    {"status", "owner", "accountable_partner", "due_date", "evidence_url", "notes", "na_justification"}
-)
+__all__ = [
+    "EDITABLE_ITEM_FIELDS", "MAX_BULK_ROWS", "BulkUpdateError", "ChecklistAlreadyActiveError", "ItemUpdate",
+    "RowError", "StaleVersionError", "preview_item_changes", "start_checklist", "update_item", "update_items",
+]
+
+MAX_BULK_ROWS = 500
 CARRIED_OVER_FIELDS = (
     "status", "owner_id", "accountable_partner_id", "due_date", "evidence_url", "notes",
     "na_justification", "status_changed_at", "completed_at",
@@ -47,7 +57,33 @@ class ChecklistAlreadyActiveError(Exception):
     """The cloud already has an active checklist on this framework version (or a newer one)."""
 
 
-def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any) -> Checklist:
+@dataclass(frozen=True)
+class ItemUpdate:
+    """One row of a bulk change."""
+
+    item_id: int
+    expected_version: int
+    changes: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RowError:
+    index: int
+    item_id: int
+    code: str  # "invalid", "stale" or "not_found"
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+class BulkUpdateError(Exception):
+    """At least one row of a bulk change failed; nothing was written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__(f"{len(errors)} row(s) could not be saved; nothing was changed.")
+
+
+def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any,
+                    source: str = ChangeSource.ADMIN) -> Checklist:
     """Give `cloud` an active checklist on `framework`, one item per requirement.
 
     If the cloud's active checklist is on another framework version it is archived
@@ -55,6 +91,7 @@ def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any) -> Checkl
     so moving to a new version loses no work. Starting the same version twice, or
     going back to an older version of the same framework, is an error.
     """
+    user = _user_of(actor)
     with transaction.atomic():
         # Lock the cloud so two starts for one cloud run one after the other, and the
         # active checklist so no item edit lands on it while its items are copied.
@@ -78,14 +115,17 @@ def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any) -> Checkl
             ):
                 carried[row.pop("requirement__code")] = row
             previous.is_active = False
+            previous._change_source = source
+            previous._history_user = user
             previous.save(update_fields=["is_active"])
-        checklist = Checklist.objects.create(
-            cloud=cloud, framework=framework, is_active=True,
-            started_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        ChecklistItem.objects.bulk_create(
-            ChecklistItem(checklist=checklist, requirement=requirement, **carried.get(requirement.code, {}))
-            for requirement in framework.requirements.all()
+        checklist = Checklist(cloud=cloud, framework=framework, is_active=True, started_by=user)
+        checklist._change_source = source
+        checklist._history_user = user
+        checklist.save()
+        bulk_create_with_history(
+            [ChecklistItem(checklist=checklist, requirement=requirement, **carried.get(requirement.code, {}))
+             for requirement in framework.requirements.all()],
+            ChecklistItem, default_user=user, custom_historical_attrs=_audit_attrs(actor, source),
         )
         mark_stale([cloud.pk])
     return checklist
@@ -103,44 +143,69 @@ def update_item(
 
     Raises ValidationError (with per-field messages) on a bad change and
     StaleVersionError when someone else saved first; in both cases nothing is
-    written. Returns the saved item at version + 1.
+    written. Returns the saved item at version + 1, or the item unchanged (same
+    version, nothing recorded) when the changes equal its current values.
     """
-    if source not in ChangeSource.values:
-        raise ValueError(f"Unknown change source {source!r}.")
-    unknown = sorted(set(changes) - EDITABLE_ITEM_FIELDS)
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in unknown})
-
+    _check_source(source)
+    reject_unknown_fields(changes)
     with transaction.atomic():
-        current = (
-            # Locking the checklist too orders this edit against a concurrent start_checklist.
-            ChecklistItem.objects.select_for_update(of=("self", "checklist"))
-            .select_related("requirement", "checklist__cloud")
-            .get(pk=item.pk)
-        )
+        current = _locked_items([item.pk]).get(pk=item.pk)
         if current.version != expected_version:
             raise StaleVersionError(current, expected_version)
         if not current.checklist.is_active:
             raise ValidationError("This checklist is archived; only the active checklist can be edited.")
-
         now = timezone.now()
-        _apply_changes(current, changes, now=now)
-
-        current.version = expected_version + 1
-        current.updated_at = now
-        written = ChecklistItem.objects.filter(pk=current.pk, version=expected_version).update(
-            **{name: getattr(current, name) for name in _WRITTEN_FIELDS}
-        )
-        if written != 1:  # a writer the row lock could not stop (SQLite has no row locks)
-            raise StaleVersionError(ChecklistItem.objects.get(pk=current.pk), expected_version)
-        mark_stale([current.checklist.cloud_id])
+        if not apply_changes(current, changes, now=now):
+            return current
+        _write([current], now=now, actor=actor, source=source)
     return current
 
 
-_WRITTEN_FIELDS = (
-    "status", "owner", "accountable_partner", "due_date", "evidence_url", "notes", "na_justification",
-    "version", "updated_at", "status_changed_at", "completed_at",
-)
+def update_items(*, updates: Sequence[ItemUpdate], actor: Any, source: str,
+                 allowed: QuerySet[ChecklistItem] | None = None) -> list[ChecklistItem]:
+    """Apply many item changes, all or nothing.
+
+    Rows outside `allowed` (the caller's editable items) count as not found. Every
+    failing row is reported in BulkUpdateError.errors and nothing is written.
+    """
+    _check_source(source)
+    if len(updates) > MAX_BULK_ROWS:
+        raise ValidationError(f"At most {MAX_BULK_ROWS} items can be changed at once; got {len(updates)}.")
+    ids = [update.item_id for update in updates]
+    with transaction.atomic():
+        locked = _locked_items(ids)
+        if allowed is not None:
+            locked = locked.filter(pk__in=allowed.values("pk"))
+        items = {item.pk: item for item in locked.order_by("pk")}
+        errors: list[RowError] = []
+        changed: list[ChecklistItem] = []
+        seen: set[int] = set()
+        now = timezone.now()
+        for index, update in enumerate(updates):
+            item = items.get(update.item_id)
+            if item is None or not item.checklist.is_active:
+                errors.append(RowError(index, update.item_id, "not_found"))
+                continue
+            if update.item_id in seen:
+                errors.append(RowError(index, update.item_id, "invalid",
+                                       {"id": ["This item appears more than once."]}))
+                continue
+            seen.add(update.item_id)
+            if item.version != update.expected_version:
+                errors.append(RowError(index, update.item_id, "stale",
+                                       {"version": [f"The item is at version {item.version}."]}))
+                continue
+            try:
+                reject_unknown_fields(update.changes)
+                if apply_changes(item, update.changes, now=now):
+                    changed.append(item)
+            except ValidationError as exc:
+                errors.append(RowError(index, update.item_id, "invalid", _messages(exc)))
+        if errors:
+            raise BulkUpdateError(errors)
+        if changed:
+            _write(changed, now=now, actor=actor, source=source)
+    return [items[update.item_id] for update in updates]
 
 
 def preview_item_changes(*, item: ChecklistItem, changes: Mapping[str, Any]) -> ChecklistItem:
@@ -149,103 +214,57 @@ def preview_item_changes(*, item: ChecklistItem, changes: Mapping[str, Any]) -> 
     Forms call this to show field errors before saving; update_item runs the same
     checks again inside its transaction.
     """
-    unknown = sorted(set(changes) - EDITABLE_ITEM_FIELDS)
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+    reject_unknown_fields(changes)
     copy = ChecklistItem.objects.select_related("requirement", "checklist__cloud").get(pk=item.pk)
-    _apply_changes(copy, changes, now=timezone.now())
+    apply_changes(copy, changes, now=timezone.now())
     return copy
 
 
-def _apply_changes(item: ChecklistItem, changes: Mapping[str, Any], *, now: dt.datetime) -> None:
-    """Set the changed fields and the timestamps they imply, then validate the result."""
-    previous_status = item.status
-    for name, value in _coerce_changes(changes).items():
-        setattr(item, name, value)
-    if item.status != previous_status:
-        item.status_changed_at = now
-    if item.status == ItemStatus.DONE:
-        item.completed_at = item.completed_at or now
-    else:
-        item.completed_at = None
-    if item.status != ItemStatus.NOT_APPLICABLE:
-        if changes.get("na_justification"):
-            raise ValidationError({"na_justification": "A justification is only kept for items marked "
-                                                       "not applicable; set the status too."})
-        item.na_justification = ""
-    _validate_item(item, set(changes))
+# -- helpers -------------------------------------------------------------------
+
+def _check_source(source: str) -> None:
+    if source not in ChangeSource.values:
+        raise ValueError(f"Unknown change source {source!r}.")
 
 
-def _coerce_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn ids and strings into the values the model holds, naming each field that is wrong."""
-    coerced: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    user_model = get_user_model()
-    for name, value in changes.items():
-        if name == "owner":
-            if value is None or isinstance(value, user_model):
-                coerced[name] = value
-            else:
-                owner = user_model.objects.filter(pk=value, is_active=True).first() \
-                    if isinstance(value, int) and not isinstance(value, bool) else None
-                if owner is None:
-                    errors[name] = f"No active user with id {value!r}."
-                coerced[name] = owner
-        elif name == "accountable_partner":
-            if value is None or isinstance(value, Partner):
-                coerced[name] = value
-            else:
-                partner = Partner.objects.filter(pk=value).first() \
-                    if isinstance(value, int) and not isinstance(value, bool) else None
-                if partner is None:
-                    errors[name] = f"No partner with id {value!r}."
-                coerced[name] = partner
-        elif name == "due_date":
-            if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-                coerced[name] = value
-            elif isinstance(value, str):
-                try:
-                    coerced[name] = dt.date.fromisoformat(value)
-                except ValueError:
-                    errors[name] = f"{value!r} is not a date (YYYY-MM-DD)."
-            else:
-                errors[name] = "Enter a date (YYYY-MM-DD)."
-        elif name in ("status", "evidence_url", "notes", "na_justification"):
-            if value is None and name != "status":
-                value = ""
-            if not isinstance(value, str):
-                errors[name] = "Enter text."
-            coerced[name] = value.strip() if isinstance(value, str) else value
-    if errors:
-        raise ValidationError(errors)
-    return coerced
+def _locked_items(ids: Sequence[int]) -> QuerySet[ChecklistItem]:
+    # Locking the checklist too orders an edit against a concurrent start_checklist.
+    return (ChecklistItem.objects.select_for_update(of=("self", "checklist"))
+            .select_related("requirement", "checklist__cloud").filter(pk__in=list(ids)))
 
 
-def _validate_item(item: ChecklistItem, changed: set[str]) -> None:
-    """Field validation plus the rules the database also enforces, as readable messages."""
-    errors: dict[str, list[str]] = {}
-    try:
-        item.full_clean(exclude=["checklist", "requirement", "version", "completed_at", "status_changed_at"],
-                        validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    cloud_id = item.checklist.cloud_id
-    # Who may own an item, and which partner may be accountable, is checked when
-    # they change, so a later change of someone's access does not block other edits.
-    owner = item.owner if "owner" in changed and "owner" not in errors else None
-    if owner is not None and (not owner.is_active or not visible_clouds(owner).filter(pk=cloud_id).exists()):
-        errors.setdefault("owner", []).append(
-            f"{owner.get_username()} cannot see this cloud, so cannot own its items."
+def _write(items: list[ChecklistItem], *, now, actor: Any, source: str) -> None:
+    """Save the items at version + 1 (compare-and-swap), record history, mark their clouds stale."""
+    for item in items:
+        expected = item.version
+        item.version = expected + 1
+        item.updated_at = now
+        written = ChecklistItem.objects.filter(pk=item.pk, version=expected).update(
+            **{name: getattr(item, name) for name in WRITTEN_FIELDS}
         )
-    if "accountable_partner" in changed and item.accountable_partner is not None and not CloudPartner.objects.filter(
-        cloud_id=cloud_id, partner=item.accountable_partner
-    ).exists():
-        errors.setdefault("accountable_partner", []).append(
-            f"{item.accountable_partner} does not work on this cloud."
-        )
-    if item.status == ItemStatus.NOT_APPLICABLE and not item.na_justification:
-        errors.setdefault("na_justification", []).append(
-            "Explain why this requirement does not apply to this cloud."
-        )
-    if errors:
-        raise ValidationError(errors)
+        if written != 1:  # a writer the row lock could not stop
+            raise StaleVersionError(ChecklistItem.objects.get(pk=item.pk), expected)
+    ChecklistItem.history.bulk_history_create(
+        items, update=True, default_user=_user_of(actor), default_date=now,
+        custom_historical_attrs=_audit_attrs(actor, source),
+    )
+    mark_stale({item.checklist.cloud_id for item in items})
+
+
+def _user_of(actor: Any):
+    """The user behind a change: the actor itself, or the user an API key acts for (None for jobs)."""
+    if actor is None:
+        return None
+    if getattr(actor, "is_authenticated", False) and hasattr(actor, "get_username"):
+        return actor
+    return None
+
+
+def _audit_attrs(actor: Any, source: str) -> dict[str, str]:
+    return {"change_source": source, "api_key_name": getattr(actor, "audit_name", "") or ""}
+
+
+def _messages(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {name: [str(message) for message in messages] for name, messages in exc.message_dict.items()}
+    return {"__all__": [str(message) for message in exc.messages]}

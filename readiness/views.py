@@ -1,20 +1,24 @@
-"""Readiness pages: the portfolio home and each cloud's checklist (read-only for now)."""
+"""Readiness pages: the portfolio home, a cloud's checklist, an item, and my items."""
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from clouds.access import visible_clouds
-from readiness.access import visible_items
-from readiness.choices import ItemStatus, Pillar
+from clouds.access import managed_clouds, users_seeing_cloud, visible_clouds
+from readiness.access import editable_items, visible_items
+from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar
+from readiness.filtersets import ChecklistItemFilterSet
+from readiness.forms import BulkEditForm, ItemEditForm
+from readiness.history import item_history
 from readiness.models import Checklist
-from readiness.progress import Progress, pillar_progress
-from readiness.score_reads import latest_scores
+from readiness.progress import area_progress, pillar_progress
+from readiness.score_reads import latest_scores, live_score
+
+ITEM_RELATIONS = ("requirement", "owner", "accountable_partner", "checklist__cloud")
 
 
 @login_required
@@ -41,36 +45,82 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def checklist(request: HttpRequest, slug: str) -> HttpResponse:
     cloud = get_object_or_404(visible_clouds(request.user), slug=slug)
-    active = (Checklist.objects.select_related("framework")
-              .filter(cloud=cloud, is_active=True).first())
-    items = list(
-        visible_items(request.user)
-        .filter(checklist__cloud=cloud)
-        .select_related("requirement", "owner", "accountable_partner")
-        .order_by("requirement__position")
-    )
-    pillar_order = {value: index for index, value in enumerate(Pillar.values)}
-    items.sort(key=lambda item: (pillar_order[item.requirement.pillar], item.requirement.position))
+    return render(request, "readiness/checklist.html", checklist_context(request, cloud))
+
+
+def checklist_context(request: HttpRequest, cloud) -> dict:
+    """Everything the checklist page (and its fragments after an edit) shows; a fixed number of queries."""
     today = timezone.localdate()
+    active = Checklist.objects.select_related("framework").filter(cloud=cloud, is_active=True).first()
+    can_edit = managed_clouds(request.user).filter(pk=cloud.pk).exists()
+    base = visible_items(request.user).filter(checklist__cloud=cloud)
+    filterset = ChecklistItemFilterSet(request.GET or None, queryset=base, request=request)
+    items = list(filterset.qs.select_related(*ITEM_RELATIONS).order_by("requirement__position"))
+    owners = list(users_seeing_cloud(cloud)) if can_edit else []
+    areas_done = area_progress(cloud.pk)
+    score = live_score(cloud, today)
     pillars = []
-    for pillar, pillar_items in groupby(items, key=lambda item: item.requirement.pillar):
-        pillar_items = list(pillar_items)
-        areas = []
-        area_order: dict[str, list] = {}
+    for pillar in Pillar.values:
+        pillar_items = [item for item in items if item.requirement.pillar == pillar]
+        areas: dict[str, list] = {}
         for item in pillar_items:
-            area_order.setdefault(item.requirement.area, []).append(item)
-        for area, area_items in area_order.items():
-            areas.append({"name": area, "label": area_items[0].requirement.area_label,
-                          "items": area_items, "progress": _progress(area_items)})
-        pillars.append({"value": pillar, "label": Pillar(pillar).label,
-                        "progress": _progress(pillar_items), "areas": areas})
-    return render(request, "readiness/checklist.html", {
-        "cloud": cloud, "checklist": active, "pillars": pillars, "today": today,
-        "partners": cloud.partner_links.select_related("partner"),
-        "regimes": cloud.compliance_regimes.all(),
+            areas.setdefault(item.requirement.area, []).append(item)
+        pillars.append({
+            "value": pillar, "label": Pillar(pillar).label, "score": score.pillars[pillar],
+            "totals": score.pillar_totals[pillar],
+            "areas": [{"name": area, "label": rows[0].requirement.area_label, "items": rows,
+                       "progress": areas_done.get((pillar, area))} for area, rows in areas.items()],
+        })
+    for item in items:
+        item.overdue = item.status in OPEN_STATUSES and item.due_date is not None and item.due_date < today
+    query = request.GET.urlencode()
+    return {
+        "cloud": cloud, "checklist": active, "pillars": pillars, "today": today, "score": score,
+        "can_edit": can_edit, "owners": owners, "filterset": filterset, "item_count": len(items),
+        "area_names": sorted({area for _, area in areas_done}),
+        "partners": cloud.partner_links.select_related("partner"), "regimes": cloud.compliance_regimes.all(),
+        "status_choices": ItemStatus.choices, "here": request.path + (f"?{query}" if query else ""),
+        "bulk_form": BulkEditForm(owners=owners) if can_edit else None,
+        "filtered": bool(request.GET),
+    }
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(visible_items(request.user).select_related(*ITEM_RELATIONS), pk=pk)
+    can_edit = editable_items(request.user).filter(pk=pk).exists()
+    form = None
+    if can_edit:
+        form = ItemEditForm(owners=users_seeing_cloud(item.checklist.cloud), item=item)
+    return render(request, "readiness/item_detail.html", {
+        "item": item, "form": form, "history": item_history(item), "today": timezone.localdate(),
     })
 
 
-def _progress(items: list) -> Progress:
-    counted = [item for item in items if item.status != ItemStatus.NOT_APPLICABLE]
-    return Progress(done=sum(1 for item in counted if item.status == ItemStatus.DONE), counted=len(counted))
+@login_required
+def item_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(visible_items(request.user).select_related(*ITEM_RELATIONS), pk=pk)
+    return render(request, "readiness/item_history.html", {"item": item, "history": item_history(item)})
+
+
+@login_required
+def my_items(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    open_q = Q(status__in=OPEN_STATUSES)
+    items = (
+        visible_items(request.user).filter(owner=request.user).select_related(*ITEM_RELATIONS)
+        .annotate(rank=Case(
+            When(open_q & Q(due_date__lt=today), then=Value(0)),
+            When(open_q, then=Value(1)),
+            default=Value(2), output_field=IntegerField(),
+        ))
+        .order_by("rank", "due_date", "checklist__cloud__name", "requirement__position")
+    )
+    rows = list(items)
+    for item in rows:
+        item.overdue = item.rank == 0
+    return render(request, "readiness/my_items.html", {
+        "items": rows, "today": today, "overdue_count": sum(1 for item in rows if item.overdue),
+        "open_count": sum(1 for item in rows if item.rank < 2),
+    })
+

@@ -1,0 +1,51 @@
+"""One FilterSet for checklist items, shared by the checklist page (and later the API)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar
+from readiness.models import ChecklistItem
+
+
+class ChecklistItemFilterSet(django_filters.FilterSet):
+    pillar = django_filters.ChoiceFilter(field_name="requirement__pillar", choices=Pillar.choices,
+                                         empty_label="All pillars")
+    area = django_filters.CharFilter(field_name="requirement__area", label="Area")
+    status = django_filters.MultipleChoiceFilter(choices=ItemStatus.choices, label="Status")
+    owner = django_filters.CharFilter(method="filter_owner", label="Owner",
+                                      help_text="A user id, 'me' or 'none'.")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only")
+    gating = django_filters.BooleanFilter(field_name="requirement__gating", label="Gating only")
+    q = django_filters.CharFilter(method="filter_text", label="Search")
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["pillar", "area", "status", "owner", "overdue", "gating", "q"]
+
+    def filter_owner(self, queryset, name, value):
+        value = value.strip()
+        if value == "none":
+            return queryset.filter(owner__isnull=True)
+        if value == "me":
+            user = getattr(self.request, "user", None)
+            return queryset.filter(owner=user) if user and user.is_authenticated else queryset.none()
+        if value.isdigit():
+            return queryset.filter(owner_id=int(value))
+        self.form.add_error("owner", "Use a user id, 'me' or 'none'.")
+        return queryset.none()
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(requirement__code__icontains=value) | Q(requirement__title__icontains=value)
+                               | Q(notes__icontains=value))

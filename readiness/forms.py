@@ -1,0 +1,96 @@
+"""Browser forms for editing items; validation of the change itself lives in the service layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from readiness.choices import ItemStatus
+from readiness.models import ChecklistItem
+
+
+class ItemEditForm(forms.Form):
+    """One item's editable fields plus the version the editor saw."""
+
+    status = forms.ChoiceField(choices=ItemStatus.choices)
+    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Unowned")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    evidence_url = forms.URLField(label="Evidence link", required=False, max_length=500, assume_scheme="https")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    na_justification = forms.CharField(label="Justification (for not applicable)", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, owners, item: ChecklistItem | None = None, **kwargs) -> None:
+        if item is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "status": item.status, "owner": item.owner_id, "due_date": item.due_date,
+                "evidence_url": item.evidence_url, "notes": item.notes,
+                "na_justification": item.na_justification, "version": item.version,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+    def changes_from(self, item: ChecklistItem) -> dict[str, Any]:
+        """The submitted values that differ from the item's current ones."""
+        data = self.cleaned_data
+        current = {
+            "status": item.status, "owner": item.owner_id, "due_date": item.due_date,
+            "evidence_url": item.evidence_url, "notes": item.notes, "na_justification": item.na_justification,
+        }
+        submitted = {
+            "status": data["status"], "owner": data["owner"].pk if data["owner"] else None,
+            "due_date": data["due_date"], "evidence_url": data["evidence_url"], "notes": data["notes"],
+            "na_justification": data["na_justification"] if data["status"] == ItemStatus.NOT_APPLICABLE else "",
+        }
+        return {name: value for name, value in submitted.items() if value != current[name]}
+
+
+class BulkEditForm(forms.Form):
+    """Set status, owner or due date on many items; each selected item carries the version seen."""
+
+    UNCHANGED = ""
+    UNASSIGN = "none"
+
+    items = forms.MultipleChoiceField(choices=(), error_messages={"required": "Select at least one item."})
+    status = forms.ChoiceField(choices=[(UNCHANGED, "Keep status"), *ItemStatus.choices], required=False,
+                               widget=forms.Select(attrs={"id": "bulk-status"}))
+    owner = forms.ChoiceField(required=False, widget=forms.Select(attrs={"id": "bulk-owner"}))
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    na_justification = forms.CharField(label="Justification (for not applicable)", required=False)
+
+    def __init__(self, *args, owners, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [(self.UNCHANGED, "Keep owner"), (self.UNASSIGN, "Unowned")] + [
+            (str(user.pk), user.get_full_name() or user.get_username()) for user in owners
+        ]
+        # Any "id:version" pair is accepted here; the service decides what exists and is editable.
+        self.fields["items"].valid_value = lambda value: _parse_pair(value) is not None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("status") or cleaned.get("owner") or cleaned.get("due_date")):
+            raise forms.ValidationError("Choose a status, an owner or a due date to apply.")
+        return cleaned
+
+    def updates(self) -> list[tuple[int, int, dict[str, Any]]]:
+        data = self.cleaned_data
+        changes: dict[str, Any] = {}
+        if data.get("status"):
+            changes["status"] = data["status"]
+            if data["status"] == ItemStatus.NOT_APPLICABLE:
+                changes["na_justification"] = data.get("na_justification", "")
+        if data.get("owner"):
+            changes["owner"] = None if data["owner"] == self.UNASSIGN else int(data["owner"])
+        if data.get("due_date"):
+            changes["due_date"] = data["due_date"]
+        return [(*_parse_pair(value), changes) for value in data["items"]]
+
+
+def _parse_pair(value: str) -> tuple[int, int] | None:
+    item_id, _, version = value.partition(":")
+    if item_id.isdigit() and version.isdigit():
+        return int(item_id), int(version)
+    return None
