@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
 
@@ -15,8 +16,10 @@ class ChecklistItemFilterSet(django_filters.FilterSet):
                                          empty_label="All pillars")
     area = django_filters.CharFilter(field_name="requirement__area", label="Area")
     status = django_filters.MultipleChoiceFilter(choices=ItemStatus.choices, label="Status")
-    owner = django_filters.CharFilter(method="filter_owner", label="Owner",
-                                      help_text="A user id, 'me' or 'none'.")
+    owner = django_filters.CharFilter(
+        method="filter_owner", label="Owner", help_text="A user id, 'me' or 'none'.",
+        validators=[RegexValidator(r"^(me|none|[0-9]{1,18})$", "Use a user id, 'me' or 'none'.")],
+    )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only")
     gating = django_filters.BooleanFilter(field_name="requirement__gating", label="Gating only")
     q = django_filters.CharFilter(method="filter_text", label="Search")
@@ -32,10 +35,7 @@ class ChecklistItemFilterSet(django_filters.FilterSet):
         if value == "me":
             user = getattr(self.request, "user", None)
             return queryset.filter(owner=user) if user and user.is_authenticated else queryset.none()
-        if value.isdigit():
-            return queryset.filter(owner_id=int(value))
-        self.form.add_error("owner", "Use a user id, 'me' or 'none'.")
-        return queryset.none()
+        return queryset.filter(owner_id=int(value))
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
