@@ -56,7 +56,7 @@ def checklist_context(request: HttpRequest, cloud) -> dict:
     base = visible_items(request.user).filter(checklist__cloud=cloud)
     filterset = ChecklistItemFilterSet(request.GET or None, queryset=base, request=request)
     items = list(filterset.qs.select_related(*ITEM_RELATIONS).order_by("requirement__position"))
-    owners = list(users_seeing_cloud(cloud)) if can_edit else []
+    owners = list(users_seeing_cloud(cloud))
     areas_done = area_progress(cloud.pk)
     score = live_score(cloud, today)
     pillars = []

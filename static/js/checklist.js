@@ -11,18 +11,55 @@
   function editRow(id) { return document.getElementById("item-" + id + "-edit"); }
   function editButton(id) { return document.querySelector("[data-edit='" + id + "']"); }
 
+  // Build the editor for one row from the shared <template>, filled with the row's current values.
+  function buildEditor(id) {
+    var row = document.getElementById("item-" + id);
+    var button = editButton(id);
+    var template = document.getElementById("item-editor");
+    if (!row || !button || !template) { return null; }
+    var editor = template.content.firstElementChild.cloneNode(true);
+    editor.id = "item-" + id + "-edit";
+    var form = editor.querySelector("form");
+    form.action = button.getAttribute("data-edit-url");
+    form.setAttribute("data-item", id);
+    form.setAttribute("aria-label", "Edit " + button.getAttribute("data-code"));
+    form.querySelector("input[name=version]").value = row.getAttribute("data-version");
+    var values = {
+      status: row.getAttribute("data-status"), owner: row.getAttribute("data-owner"),
+      due_date: row.getAttribute("data-due"), evidence_url: row.getAttribute("data-evidence"),
+      notes: row.getAttribute("data-notes"), na_justification: row.getAttribute("data-na")
+    };
+    var ids = { status: "status", owner: "owner", due_date: "due", evidence_url: "evidence", notes: "notes",
+                na_justification: "na" };
+    Object.keys(values).forEach(function (name) {
+      var control = form.querySelector("[data-name='" + name + "']");
+      control.name = name;
+      control.id = ids[name] + "-" + id;
+      control.value = values[name] || "";
+      var label = form.querySelector("label[data-for='" + ids[name] + "']");
+      if (label) { label.htmlFor = control.id; }
+    });
+    form.querySelector("button[type=submit]").setAttribute("aria-label", "Save " + button.getAttribute("data-code"));
+    form.querySelector("[data-cancel]").setAttribute("data-cancel", id);
+    button.setAttribute("aria-controls", editor.id);
+    row.parentNode.insertBefore(editor, row.nextSibling);
+    toggleJustification(form);
+    return editor;
+  }
+
   function openEditor(id) {
-    var row = editRow(id), button = editButton(id);
-    if (!row) { return; }
-    row.hidden = false;
+    var editor = editRow(id) || buildEditor(id);
+    var button = editButton(id);
+    if (!editor) { return; }
+    editor.hidden = false;
     if (button) { button.setAttribute("aria-expanded", "true"); }
-    var first = row.querySelector("select, input:not([type=hidden]), textarea");
+    var first = editor.querySelector("select, input:not([type=hidden]), textarea");
     if (first) { first.focus(); }
   }
 
   function closeEditor(id) {
-    var row = editRow(id), button = editButton(id);
-    if (row) { row.hidden = true; }
+    var editor = editRow(id), button = editButton(id);
+    if (editor) { editor.remove(); }
     if (button) { button.setAttribute("aria-expanded", "false"); button.focus(); }
   }
 
@@ -118,8 +155,9 @@
   document.addEventListener("click", function (event) {
     var edit = event.target.closest("[data-edit]");
     if (edit) {
+      event.preventDefault();  // without JavaScript the link opens the item page instead
       var id = edit.getAttribute("data-edit");
-      if (editRow(id) && editRow(id).hidden) { openEditor(id); } else { closeEditor(id); }
+      if (editRow(id)) { closeEditor(id); } else { openEditor(id); }
       return;
     }
     var cancel = event.target.closest("[data-cancel]");
@@ -138,6 +176,11 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === " " && event.target.matches("a[data-edit]")) {  // Space activates it like a button
+      event.preventDefault();
+      event.target.click();
+      return;
+    }
     if (event.key !== "Escape") { return; }
     var form = event.target.closest && event.target.closest("form.inline-edit");
     if (form) { closeEditor(form.getAttribute("data-item")); }
