@@ -20,7 +20,8 @@ PRODUCTION_ENV = {
 
 def run_manage(*args, env_overrides):
     env = {key: value for key, value in os.environ.items()
-           if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"}}
+           if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
+                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # the browser tests set it for themselves
     env.update(env_overrides)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)

@@ -90,7 +90,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "role", "cloud"), CASES, ids=[f"{n}-{r}-{c or 'any'}" for n, r, c in CASES])
-def test_route_answers_as_expected(client, world, name, role, cloud):
+def test_route_answers_as_expected(client, world, settings, name, role, cloud):
+    settings.REDIS_URL = None  # in-process mode: /healthz needs no sweep (tests/readiness/test_healthz.py)
     method, table = EXPECTATIONS[name]
     expected = table[cloud][role] if cloud else table[role]
     url, item = url_for(name, world, cloud or "cloud_a")
