@@ -105,3 +105,13 @@ def users_seeing_cloud(cloud: Cloud) -> QuerySet:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def own_partners(user: PortalUser) -> QuerySet[Partner]:
+    """The user's (or key's) own partner; every partner for roles not tied to one."""
+    partner_id = partner_id_of(user)
+    if partner_id is not None:
+        return Partner.objects.filter(pk=partner_id)
+    if role_of(user) in _ROLES_SEEING_ALL:
+        return Partner.objects.all()
+    return Partner.objects.none()

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from rest_framework_api_key.admin import APIKeyModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clouds.access import visible_clouds, visible_partners, visible_profiles
-from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, Profile
+from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, PartnerAPIKey, Profile
 
 
 class CloudPartnerInline(admin.TabularInline):
@@ -109,3 +110,17 @@ class ProfileAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(pk__in=visible_profiles(request.user))
+
+
+@admin.register(PartnerAPIKey)
+class PartnerAPIKeyAdmin(APIKeyModelAdmin):
+    """Keys are shown once, on creation; revoke by ticking "revoked" (a revoked key cannot be restored)."""
+
+    list_display = [*APIKeyModelAdmin.list_display, "partner"]
+    list_filter = [*APIKeyModelAdmin.list_filter, "partner"]
+    search_fields = [*APIKeyModelAdmin.search_fields, "partner__name", "partner__slug"]
+    list_select_related = ["partner"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.none()

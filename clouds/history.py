@@ -8,6 +8,7 @@ records made by a model save (admin, management commands) take the source from
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
@@ -26,8 +27,14 @@ class AuditFields(models.Model):
         abstract = True
 
 
+def signed_in_user(instance=None, request=None, **kwargs):
+    """The history user: a real signed-in user; an API key is recorded by name, not as a user."""
+    user = getattr(request, "user", None)
+    return user if isinstance(user, get_user_model()) and user.is_authenticated else None
+
+
 def audit_trail(**options) -> HistoricalRecords:
-    return HistoricalRecords(bases=[AuditFields], **options)
+    return HistoricalRecords(bases=[AuditFields], get_user=signed_in_user, **options)
 
 
 @receiver(pre_create_historical_record, dispatch_uid="clouds_history_source")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from rest_framework_api_key.models import AbstractAPIKey
 
 from clouds.choices import CloudKind, LifecycleStage, PartnerKind, PartnerRole, UserRole
 from clouds.history import audit_trail
@@ -133,3 +134,19 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class PartnerAPIKey(AbstractAPIKey):
+    """A named API key bound to one partner: its tools see that partner's clouds and nothing else.
+
+    Stored hashed (djangorestframework-api-key); the key itself is shown once, when created.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_keys")
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "partner API key"
+        verbose_name_plural = "partner API keys"
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "name"], name="apikey_name_unique_per_partner"),
+        ]

@@ -1,6 +1,7 @@
 """Portal settings: one module, everything that differs between a laptop and
 production read from the environment (see README, "Configuration")."""
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "simple_history",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "clouds",
     "readiness",
     "dashboards",
@@ -162,6 +167,53 @@ READINESS_FORECAST_MIN_POINTS = env_int("READINESS_FORECAST_MIN_POINTS", 10, min
 READINESS_FORECAST_MIN_SLOPE = env_decimal("READINESS_FORECAST_MIN_SLOPE", "0.1", minimum=Decimal(0))
 # /healthz fails when the sweep has not finished for this long (with a broker).
 HEALTH_MAX_SWEEP_AGE_SECONDS = env_int("HEALTH_MAX_SWEEP_AGE_SECONDS", 180, minimum=60)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# Cache: Redis when configured (shared by every web process, used by API throttling), else in-process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "portal",
+         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+        if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# REST API for partner tools (DESIGN.md "REST API").
+API_MAX_BODY_BYTES = 1024 * 1024
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "1200/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(f"API_THROTTLE_RATE={API_THROTTLE_RATE!r} must look like 1200/min.")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "clouds.api.authentication.PartnerKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.LimitedJSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.PerClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "EXCEPTION_HANDLER": "config.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,  # scores are numbers in JSON
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Support-readiness portal API",
+    "DESCRIPTION": (
+        "Partner tools read their clouds' checklists and scores and update items. Authenticate with "
+        "`Authorization: Api-Key <key>`; a key sees only its partner's clouds."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Production hardening: on whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True

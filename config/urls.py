@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from readiness import views as readiness_views
 from readiness.health import healthz
@@ -15,4 +16,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("readiness.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("readiness.api.urls")),
+    path("api/v1/", include("clouds.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "config.api.errors.bad_request"
+handler404 = "config.api.errors.not_found"
+handler500 = "config.api.errors.server_error"

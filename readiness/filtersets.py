@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
@@ -34,7 +35,8 @@ class ChecklistItemFilterSet(django_filters.FilterSet):
             return queryset.filter(owner__isnull=True)
         if value == "me":
             user = getattr(self.request, "user", None)
-            return queryset.filter(owner=user) if user and user.is_authenticated else queryset.none()
+            # An API key is nobody: it owns nothing.
+            return queryset.filter(owner=user) if isinstance(user, get_user_model()) else queryset.none()
         return queryset.filter(owner_id=int(value))
 
     def filter_overdue(self, queryset, name, value):

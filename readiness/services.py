@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -252,12 +253,8 @@ def _write(items: list[ChecklistItem], *, now, actor: Any, source: str) -> None:
 
 
 def _user_of(actor: Any):
-    """The user behind a change: the actor itself, or the user an API key acts for (None for jobs)."""
-    if actor is None:
-        return None
-    if getattr(actor, "is_authenticated", False) and hasattr(actor, "get_username"):
-        return actor
-    return None
+    """The signed-in user behind a change; None for jobs and API keys (named by `audit_name` instead)."""
+    return actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None
 
 
 def _audit_attrs(actor: Any, source: str) -> dict[str, str]:

@@ -1,0 +1,148 @@
+"""API representations. Fields are listed explicitly; writes are validated here for shape and
+types, then by readiness.services for the rules."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from clouds.models import Partner
+from readiness.choices import ItemStatus
+from readiness.models import ChecklistItem, Framework, Requirement, ScoreSnapshot
+from readiness.services import EDITABLE_ITEM_FIELDS
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    cloud = serializers.SlugRelatedField(source="checklist.cloud", slug_field="slug", read_only=True)
+    framework_version = serializers.IntegerField(source="checklist.framework.version", read_only=True)
+    code = serializers.CharField(source="requirement.code", read_only=True)
+    title = serializers.CharField(source="requirement.title", read_only=True)
+    pillar = serializers.CharField(source="requirement.pillar", read_only=True)
+    area = serializers.CharField(source="requirement.area", read_only=True)
+    weight = serializers.IntegerField(source="requirement.weight", read_only=True)
+    gating = serializers.BooleanField(source="requirement.gating", read_only=True)
+    owner = serializers.IntegerField(source="owner_id", allow_null=True, read_only=True)
+    owner_name = serializers.SerializerMethodField()
+    accountable_partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "cloud", "framework_version", "code", "title", "pillar", "area", "weight", "gating",
+                  "status", "owner", "owner_name", "accountable_partner", "due_date", "evidence_url", "notes",
+                  "na_justification", "version", "updated_at", "status_changed_at", "completed_at"]
+        read_only_fields = fields
+
+    def get_owner_name(self, item) -> str | None:
+        return (item.owner.get_full_name() or item.owner.get_username()) if item.owner else None
+
+
+class StrictFieldsMixin:
+    """Unknown fields are errors, not silently ignored."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class ItemChangesSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The editable fields of an item; every one optional (PATCH semantics)."""
+
+    status = serializers.ChoiceField(choices=ItemStatus.choices, required=False)
+    owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    accountable_partner = serializers.SlugRelatedField(slug_field="slug", queryset=Partner.objects.all(),
+                                                       required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=10000, trim_whitespace=False)
+    na_justification = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send at least one of: " + ", ".join(sorted(EDITABLE_ITEM_FIELDS)))
+        return attrs
+
+
+class BulkRowSerializer(ItemChangesSerializer):
+    id = serializers.IntegerField(min_value=1)
+    version = serializers.IntegerField(min_value=1)
+
+    def validate(self, attrs):
+        if len(attrs) <= 2:
+            raise serializers.ValidationError("Each row needs at least one field to change.")
+        return attrs
+
+
+class BulkRequestSerializer(StrictFieldsMixin, serializers.Serializer):
+    items = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=500)
+
+
+class BulkRowErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    id = serializers.IntegerField(allow_null=True)
+    code = serializers.ChoiceField(choices=["invalid", "stale", "not_found"])
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class BulkErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = BulkRowErrorSerializer(many=True)
+
+
+class BulkResponseSerializer(serializers.Serializer):
+    items = ItemSerializer(many=True)
+
+
+class ItemPageSerializer(serializers.Serializer):
+    next = serializers.CharField(allow_null=True, help_text="URL of the next page, or null on the last one.")
+    results = ItemSerializer(many=True)
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoreSnapshot
+        fields = ["day", "scope", "score", "level", "reason", "counted_count", "done_count", "open_count",
+                  "overdue_count", "blocked_count", "open_gating_count", "done_weight", "counted_weight",
+                  "forecast_status", "forecast_reason", "projected_date", "days_late", "computed_at"]
+        read_only_fields = fields
+
+
+class CloudScoresSerializer(serializers.Serializer):
+    day = serializers.DateField(allow_null=True)
+    overall = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    level = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+    reason_text = serializers.CharField(allow_null=True)
+    pillars = serializers.DictField(child=serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True))
+    open_gating = serializers.IntegerField(allow_null=True)
+    overdue = serializers.IntegerField(allow_null=True)
+    forecast = serializers.DictField(allow_null=True)
+
+
+class CloudSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    country_code = serializers.CharField()
+    kind = serializers.CharField()
+    stage = serializers.CharField()
+    day1_date = serializers.DateField(allow_null=True)
+    partners = serializers.ListField(child=serializers.DictField())
+    scores = CloudScoresSerializer()
+
+
+class RequirementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Requirement
+        fields = ["id", "code", "title", "guidance", "pillar", "area", "weight", "gating", "position"]
+        read_only_fields = fields
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    requirement_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Framework
+        fields = ["id", "slug", "name", "version", "description", "loaded_at", "requirement_count"]
+        read_only_fields = fields
