@@ -11,6 +11,8 @@ from django.utils import timezone
 from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar
 from readiness.models import ChecklistItem
 
+YES_NO = (("true", "Yes"), ("false", "No"))
+
 
 class ChecklistItemFilterSet(django_filters.FilterSet):
     pillar = django_filters.ChoiceFilter(field_name="requirement__pillar", choices=Pillar.choices,
@@ -21,8 +23,8 @@ class ChecklistItemFilterSet(django_filters.FilterSet):
         method="filter_owner", label="Owner", help_text="A user id, 'me' or 'none'.",
         validators=[RegexValidator(r"^(me|none|[0-9]{1,18})$", "Use a user id, 'me' or 'none'.")],
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only")
-    gating = django_filters.BooleanFilter(field_name="requirement__gating", label="Gating only")
+    overdue = django_filters.ChoiceFilter(choices=YES_NO, method="filter_overdue", label="Overdue only")
+    gating = django_filters.ChoiceFilter(choices=YES_NO, method="filter_gating", label="Gating only")
     q = django_filters.CharFilter(method="filter_text", label="Search")
 
     class Meta:
@@ -40,10 +42,11 @@ class ChecklistItemFilterSet(django_filters.FilterSet):
         return queryset.filter(owner_id=int(value))
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
         overdue = Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+
+    def filter_gating(self, queryset, name, value):
+        return queryset.filter(requirement__gating=value == "true")
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -1,5 +1,6 @@
 """JSON answers for URLs under /api/ that no API view handles (unknown paths, crashes)."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views import defaults
 
@@ -18,5 +19,7 @@ def server_error(request):
 
 def bad_request(request, exception):
     if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse({"detail": "The request body is larger than the API accepts."}, status=413)
         return JsonResponse({"detail": "Bad request."}, status=400)
     return defaults.bad_request(request, exception)

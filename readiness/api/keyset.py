@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -45,6 +46,8 @@ def updated_since_from(params) -> dt.datetime | None:
     raw = params.get("updated_since")
     if raw in (None, ""):
         return None
+    # A "+hh:mm" offset sent unencoded arrives as " hh:mm"; take it as meant.
+    raw = raw.replace(" ", "+")
     try:
         moment = parse_datetime(raw)
     except ValueError:
@@ -73,3 +76,27 @@ def paginate(queryset: QuerySet, request, *, path: str) -> tuple[list, str | Non
     query = {key: params.getlist(key) for key in params if key != "cursor"}
     query["cursor"] = [encode_cursor(last.updated_at, last.pk)]
     return rows, request.build_absolute_uri(f"{path}?{urlencode(query, doseq=True)}")
+
+
+class KeysetPagination(BasePagination):
+    """Describes the keyset pages to the OpenAPI schema; `paginate` does the work."""
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri",
+                         "description": "The next page, or null on the last one."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "From the previous page's `next`."},
+            {"name": "page_size", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+             "description": f"1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})."},
+        ]

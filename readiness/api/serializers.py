@@ -3,6 +3,7 @@ types, then by readiness.services for the rules."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clouds.models import Partner
@@ -22,7 +23,8 @@ class ItemSerializer(serializers.ModelSerializer):
     gating = serializers.BooleanField(source="requirement.gating", read_only=True)
     owner = serializers.IntegerField(source="owner_id", allow_null=True, read_only=True)
     owner_name = serializers.SerializerMethodField()
-    accountable_partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    accountable_partner = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    evidence_url = serializers.CharField(read_only=True, help_text="A link, or empty.")
 
     class Meta:
         model = ChecklistItem
@@ -31,6 +33,7 @@ class ItemSerializer(serializers.ModelSerializer):
                   "na_justification", "version", "updated_at", "status_changed_at", "completed_at"]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_owner_name(self, item) -> str | None:
         return (item.owner.get_full_name() or item.owner.get_username()) if item.owner else None
 
@@ -88,7 +91,8 @@ class BulkRowErrorSerializer(serializers.Serializer):
 
 class BulkErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = BulkRowErrorSerializer(many=True)
+    errors = BulkRowErrorSerializer(many=True, help_text="Every failing row (empty when the body itself is wrong).")
+    fields = serializers.DictField(required=False, help_text="What is wrong with the body itself, by field.")
 
 
 class BulkResponseSerializer(serializers.Serializer):

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from clouds.access import visible_clouds
 from config.api.exceptions import PreconditionRequired
 from readiness.access import editable_items, visible_items
-from readiness.api.keyset import paginate
+from readiness.api.keyset import KeysetPagination, paginate, updated_since_from
 from readiness.api.serializers import (
     BulkErrorSerializer,
     BulkRequestSerializer,
@@ -32,7 +32,6 @@ from readiness.api.serializers import (
     CloudSerializer,
     FrameworkSerializer,
     ItemChangesSerializer,
-    ItemPageSerializer,
     ItemSerializer,
     RequirementSerializer,
     SnapshotSerializer,
@@ -102,19 +101,18 @@ def _changes_for_service(data: dict) -> dict:
 
 
 ITEM_FILTERS = [
-    OpenApiParameter("cloud", str, description="Cloud slug (a cloud outside your scope answers 404)."),
+    OpenApiParameter("cloud", str, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                     description="Cloud slug (a cloud outside your scope answers 404)."),
     OpenApiParameter("pillar", str, enum=Pillar.values),
     OpenApiParameter("area", str),
     OpenApiParameter("status", str, many=True, enum=ItemStatus.values),
-    OpenApiParameter("owner", str, description="A user id, 'me' or 'none'."),
+    OpenApiParameter("owner", str, pattern=r"^(me|none|[0-9]{1,18})$", description="A user id, 'me' or 'none'."),
     OpenApiParameter("overdue", bool),
     OpenApiParameter("gating", bool),
     OpenApiParameter("q", str, description="Text in the code, title or notes."),
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME,
                      description="Inclusive; ISO-8601 with a UTC offset. For sync, pass the newest updated_at "
                                  "you have seen minus a safety margin and de-duplicate by id and version."),
-    OpenApiParameter("cursor", str, description="From the previous page's `next`."),
-    OpenApiParameter("page_size", int, description="1 to 500 (default 100)."),
 ]
 
 
@@ -122,6 +120,7 @@ class ItemViewSet(viewsets.GenericViewSet):
     """Checklist items of the active checklists of the clouds you may see."""
 
     serializer_class = ItemSerializer
+    pagination_class = KeysetPagination
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
@@ -130,7 +129,7 @@ class ItemViewSet(viewsets.GenericViewSet):
     def _visible_item(self, pk):
         return get_object_or_404(self.get_queryset(), pk=pk)
 
-    @extend_schema(parameters=ITEM_FILTERS, responses={200: ItemPageSerializer, **READ, **NOT_FOUND})
+    @extend_schema(parameters=ITEM_FILTERS, responses={200: ItemSerializer(many=True), **READ, **NOT_FOUND})
     def list(self, request):
         queryset = self.get_queryset()
         slug = request.query_params.get("cloud")
@@ -142,8 +141,6 @@ class ItemViewSet(viewsets.GenericViewSet):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         queryset = filterset.qs
-        from readiness.api.keyset import updated_since_from
-
         since = updated_since_from(request.query_params)
         if since is not None:
             queryset = queryset.filter(updated_at__gte=since)
@@ -206,7 +203,9 @@ class ItemViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request):
         envelope = BulkRequestSerializer(data=request.data)
-        envelope.is_valid(raise_exception=True)
+        if not envelope.is_valid():
+            return Response({"detail": f'The body must be {{"items": [...]}} with 1 to {MAX_BULK_ROWS} rows.',
+                             "errors": [], "fields": envelope.errors}, status=status.HTTP_400_BAD_REQUEST)
         rows = envelope.validated_data["items"]
         errors, updates = [], []
         for index, row in enumerate(rows):

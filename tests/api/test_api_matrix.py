@@ -1,0 +1,118 @@
+"""Every API operation x every kind of caller x own and other cloud, with the expected status.
+
+`test_every_operation_has_an_expectation` fails when the schema gains an operation not listed here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+from tests.api.conftest import with_key
+from tests.builders import active_checklist
+
+SESSIONS = ["admin", "pm_assigned", "pm_unassigned", "executive", "partner_user", "other_partner_user"]
+KEYS = ["own_key", "other_key", "revoked_key", "expired_key", "no_key"]
+CALLERS = SESSIONS + KEYS
+UNAUTHENTICATED = {"revoked_key": 401, "expired_key": 401, "no_key": 401}
+
+# Who sees cloud_a (partner A's, assigned to pm_assigned) and cloud_b (partner B's).
+SEES = {
+    "cloud_a": {"admin", "pm_assigned", "pm_unassigned", "executive", "partner_user", "own_key"},
+    "cloud_b": {"admin", "pm_assigned", "pm_unassigned", "executive", "other_partner_user", "other_key"},
+}
+EDITS = {
+    "cloud_a": {"admin", "pm_assigned", "partner_user", "own_key"},
+    "cloud_b": {"admin", "other_partner_user", "other_key"},
+}
+
+
+def view(caller, cloud):
+    return UNAUTHENTICATED.get(caller) or (200 if caller in SEES[cloud] else 404)
+
+
+def patch(caller, cloud):
+    return UNAUTHENTICATED.get(caller) or (404 if caller not in SEES[cloud] else 200 if caller in EDITS[cloud]
+                                           else 403)
+
+
+def bulk(caller, cloud):
+    # Rows outside what the caller may change are reported per row ("not_found") in a 400.
+    return UNAUTHENTICATED.get(caller) or (200 if caller in EDITS[cloud] else 400)
+
+
+def anyone_signed_in(caller, cloud):
+    return UNAUTHENTICATED.get(caller, 200)
+
+
+def public(caller, cloud):
+    return 200
+
+
+# (path template, method) -> expectation(caller, cloud)
+EXPECTATIONS = {
+    ("/api/v1/items/", "GET"): view,  # with ?cloud=<slug>
+    ("/api/v1/items/{id}/", "GET"): view,
+    ("/api/v1/items/{id}/", "PATCH"): patch,
+    ("/api/v1/items/bulk/", "POST"): bulk,
+    ("/api/v1/clouds/", "GET"): anyone_signed_in,
+    ("/api/v1/clouds/{slug}/", "GET"): view,
+    ("/api/v1/clouds/{slug}/scores/", "GET"): view,
+    ("/api/v1/frameworks/", "GET"): anyone_signed_in,
+    ("/api/v1/frameworks/{id}/", "GET"): anyone_signed_in,
+    ("/api/v1/frameworks/{id}/requirements/", "GET"): anyone_signed_in,
+    ("/api/v1/partners/", "GET"): anyone_signed_in,
+}
+EXTRA_ROUTES = {("/api/schema/", "GET"): public, ("/api/docs/", "GET"): public}
+
+
+def schema_operations():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {(path, method.upper()) for path, methods in schema["paths"].items() for method in methods}
+
+
+def test_every_operation_has_an_expectation():
+    assert schema_operations() == set(EXPECTATIONS)
+
+
+def authenticate(api, client, world, keys, caller):
+    if caller in SESSIONS:
+        api.force_authenticate(user=None)
+        client.force_login(getattr(world, caller))
+        api.cookies = client.cookies
+        return with_key(api, None)
+    key = {"own_key": keys.own, "other_key": keys.other, "revoked_key": keys.revoked, "expired_key": keys.expired,
+           "no_key": None}[caller]
+    return with_key(api, key)
+
+
+def call(api, path, method, world, cloud_name):
+    cloud = getattr(world, cloud_name)
+    item = active_checklist(cloud).items.get(requirement__code="PRC-02")
+    url = path.format(id=item.pk if "items" in path else world.framework.pk, slug=cloud.slug)
+    if path == "/api/v1/items/":
+        url += f"?cloud={cloud.slug}"
+    if method == "GET":
+        return api.get(url), item
+    if method == "PATCH":
+        return api.patch(url, {"status": "in_progress"}, format="json", HTTP_IF_MATCH=f'"{item.version}"'), item
+    return api.post(url, {"items": [{"id": item.pk, "version": item.version, "status": "in_progress"}]},
+                    format="json"), item
+
+
+CASES = [(path, method, caller, cloud) for (path, method) in {**EXPECTATIONS, **EXTRA_ROUTES}
+         for caller in CALLERS for cloud in ("cloud_a", "cloud_b")]
+
+
+@pytest.mark.parametrize(("path", "method", "caller", "cloud"), CASES,
+                         ids=[f"{m} {p} {c} {cl}" for p, m, c, cl in CASES])
+def test_operation_answers_as_expected(api, client, world, keys, settings, path, method, caller, cloud):
+    settings.REDIS_URL = None
+    expected = {**EXPECTATIONS, **EXTRA_ROUTES}[(path, method)](caller, cloud)
+    response, item = call(authenticate(api, client, world, keys, caller), path, method, world, cloud)
+    assert response.status_code == expected, (path, method, caller, cloud, getattr(response, "data", None))
+    if expected == 401:
+        assert response["WWW-Authenticate"].startswith("Api-Key")
+    item.refresh_from_db()
+    if method in ("PATCH", "POST"):
+        assert item.version == (2 if expected == 200 else 1)
