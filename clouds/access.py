@@ -115,3 +115,21 @@ def own_partners(user: PortalUser) -> QuerySet[Partner]:
     if role_of(user) in _ROLES_SEEING_ALL:
         return Partner.objects.all()
     return Partner.objects.none()
+
+
+def users_editing_cloud(cloud: Cloud) -> QuerySet:
+    """Active users who may change `cloud`'s items: its partners' staff, its program managers, administrators."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model().objects.filter(is_active=True)
+        .filter(
+            Q(profile__partner__cloud_links__cloud=cloud, profile__role__in=[UserRole.PARTNER_STAFF,
+                                                                             UserRole.ADMINISTRATOR])
+            | Q(profile__partner__isnull=True, profile__role=UserRole.ADMINISTRATOR)
+            | Q(profile__partner__isnull=True, profile__role=UserRole.PROGRAM_MANAGER, managed_clouds=cloud)
+            | Q(profile__isnull=True, is_superuser=True)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from clouds.access import managed_clouds, users_seeing_cloud, visible_clouds
+from clouds.access import managed_clouds, users_editing_cloud, visible_clouds
 from readiness.access import editable_items, visible_items
 from readiness.choices import ChangeSource
 from readiness.forms import BulkEditForm, ItemEditForm
@@ -44,7 +44,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not editable_items(request.user).filter(pk=pk).exists():
         raise PermissionDenied("You can view this item but not change it.")
     cloud = item.checklist.cloud
-    form = ItemEditForm(request.POST, owners=users_seeing_cloud(cloud), item=item)
+    form = ItemEditForm(request.POST, owners=users_editing_cloud(cloud), item=item)
     if not form.is_valid():
         return _refused(request, item, form, status=400, message="Check the highlighted fields.")
     try:
@@ -52,14 +52,25 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                             source=ChangeSource.BROWSER, expected_version=form.cleaned_data["version"])
     except StaleVersionError as exc:
         theirs = item_history(exc.item, after_version=exc.expected_version)
+        # The form now carries the current version: saving again, after reading their change,
+        # applies this person's values on top of it, knowingly.
+        data = request.POST.copy()
+        data["version"] = str(exc.item.version)
+        form = ItemEditForm(data, owners=users_editing_cloud(cloud), item=exc.item)
+        form.is_valid()
         return _refused(request, exc.item, form, status=409, conflict=theirs,
-                        message="Someone else saved this item after you opened it. Nothing was overwritten; "
-                                "review their change below, then reload and apply yours again.")
+                        message="Someone else saved this item after you opened it. Nothing was overwritten. "
+                                "Review their change below; save again to apply yours on top of it.")
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-        return _refused(request, item, form, status=400, message="Check the highlighted fields.")
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            form.add_error(None, exc.messages)
+        return _refused(request, item, form, status=400, message="The change was not saved: "
+                        + " ".join(str(e) for e in form.non_field_errors()) if form.non_field_errors()
+                        else "Check the highlighted fields.")
 
     if _wants_json(request):
         return JsonResponse(_fragments(request, saved))
@@ -110,7 +121,7 @@ def bulk_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not managed_clouds(request.user).filter(pk=cloud.pk).exists():
         raise PermissionDenied("You can view this checklist but not change it.")
     back = _next_url(request, cloud.get_absolute_url())
-    form = BulkEditForm(request.POST, owners=users_seeing_cloud(cloud))
+    form = BulkEditForm(request.POST, owners=users_editing_cloud(cloud))
     if not form.is_valid():
         messages.error(request, "Bulk change not applied: " + " ".join(
             str(error) for errors in form.errors.values() for error in errors))

@@ -17,10 +17,10 @@ class ItemEditForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="Unowned")
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     evidence_url = forms.URLField(label="Evidence link", required=False, max_length=500, assume_scheme="https")
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    na_justification = forms.CharField(label="Justification (for not applicable)", required=False,
+    notes = forms.CharField(required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 2}))
+    na_justification = forms.CharField(label="Justification (for not applicable)", required=False, max_length=5000,
                                        widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
     def __init__(self, *args, owners, item: ChecklistItem | None = None, **kwargs) -> None:
         if item is not None and "initial" not in kwargs:
@@ -59,7 +59,7 @@ class BulkEditForm(forms.Form):
                                widget=forms.Select(attrs={"id": "bulk-status"}))
     owner = forms.ChoiceField(required=False, widget=forms.Select(attrs={"id": "bulk-owner"}))
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    na_justification = forms.CharField(label="Justification (for not applicable)", required=False)
+    na_justification = forms.CharField(label="Justification (for not applicable)", required=False, max_length=5000)
 
     def __init__(self, *args, owners, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -89,8 +89,11 @@ class BulkEditForm(forms.Form):
         return [(*_parse_pair(value), changes) for value in data["items"]]
 
 
+MAX_ID = 2**63 - 1  # the database's bigint
+
+
 def _parse_pair(value: str) -> tuple[int, int] | None:
     item_id, _, version = value.partition(":")
-    if item_id.isdigit() and version.isdigit():
+    if item_id.isdigit() and version.isdigit() and 0 < int(item_id) <= MAX_ID and 0 < int(version) <= MAX_ID:
         return int(item_id), int(version)
     return None

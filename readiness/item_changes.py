@@ -22,6 +22,7 @@ WRITTEN_FIELDS = (
     "status", "owner", "accountable_partner", "due_date", "evidence_url", "notes", "na_justification",
     "version", "updated_at", "status_changed_at", "completed_at",
 )
+TEXT_LIMITS = {"notes": 10000, "na_justification": 5000}
 _COMPARED = ("status", "owner_id", "accountable_partner_id", "due_date", "evidence_url", "notes", "na_justification")
 
 
@@ -126,6 +127,9 @@ def _validate_item(item: ChecklistItem, changed: set[str]) -> None:
         errors.setdefault("accountable_partner", []).append(
             f"{item.accountable_partner} does not work on this cloud."
         )
+    for name, limit in TEXT_LIMITS.items():
+        if len(getattr(item, name)) > limit:
+            errors.setdefault(name, []).append(f"Keep this to {limit} characters or fewer.")
     if item.status == ItemStatus.NOT_APPLICABLE and not item.na_justification:
         errors.setdefault("na_justification", []).append(
             "Explain why this requirement does not apply to this cloud."

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from clouds.access import managed_clouds, users_seeing_cloud, visible_clouds
+from clouds.access import managed_clouds, users_editing_cloud, visible_clouds
 from readiness.access import editable_items, visible_items
 from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar
 from readiness.filtersets import ChecklistItemFilterSet
@@ -56,7 +56,7 @@ def checklist_context(request: HttpRequest, cloud) -> dict:
     base = visible_items(request.user).filter(checklist__cloud=cloud)
     filterset = ChecklistItemFilterSet(request.GET or None, queryset=base, request=request)
     items = list(filterset.qs.select_related(*ITEM_RELATIONS).order_by("requirement__position"))
-    owners = list(users_seeing_cloud(cloud))
+    owners = list(users_editing_cloud(cloud))
     areas_done = area_progress(cloud.pk)
     score = live_score(cloud, today)
     pillars = []
@@ -91,7 +91,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = editable_items(request.user).filter(pk=pk).exists()
     form = None
     if can_edit:
-        form = ItemEditForm(owners=users_seeing_cloud(item.checklist.cloud), item=item)
+        form = ItemEditForm(owners=users_editing_cloud(item.checklist.cloud), item=item)
     return render(request, "readiness/item_detail.html", {
         "item": item, "form": form, "history": item_history(item), "today": timezone.localdate(),
     })

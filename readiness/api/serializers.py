@@ -54,13 +54,14 @@ class ItemChangesSerializer(StrictFieldsMixin, serializers.Serializer):
     """The editable fields of an item; every one optional (PATCH semantics)."""
 
     status = serializers.ChoiceField(choices=ItemStatus.choices, required=False)
-    owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    owner = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     accountable_partner = serializers.SlugRelatedField(slug_field="slug", queryset=Partner.objects.all(),
                                                        required=False, allow_null=True)
     due_date = serializers.DateField(required=False, allow_null=True)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=10000, trim_whitespace=False)
-    na_justification = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    na_justification = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                             trim_whitespace=False)
 
     def validate(self, attrs):
         if not attrs:
@@ -69,8 +70,8 @@ class ItemChangesSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class BulkRowSerializer(ItemChangesSerializer):
-    id = serializers.IntegerField(min_value=1)
-    version = serializers.IntegerField(min_value=1)
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    version = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
 
     def validate(self, attrs):
         if len(attrs) <= 2:

@@ -100,6 +100,9 @@
   function showFeedback(form, payload) {
     var box = form.querySelector("[data-feedback]");
     if (!box) { return; }
+    if (payload.version) {  // after a conflict: saving again applies these values on top of theirs
+      form.querySelector("input[name=version]").value = payload.version;
+    }
     box.textContent = "";
     var message = document.createElement("p");
     message.textContent = payload.detail || "The change was not saved.";
@@ -115,9 +118,11 @@
       box.appendChild(template.content);
       var reload = document.createElement("a");
       reload.href = window.location.href;
-      reload.textContent = "Reload to see the current values";
+      reload.textContent = "Or reload to start again from the current values";
       box.appendChild(reload);
     }
+    box.tabIndex = -1;
+    box.focus();  // the Save button was disabled under the keyboard focus; keep the user here
   }
 
   function submitInline(form) {
@@ -130,6 +135,14 @@
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) },
       credentials: "same-origin"
     }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") === -1) {
+        var detail = response.redirected || response.status === 403 && response.url.indexOf("/accounts/login") !== -1
+          ? "Your session has ended; sign in again (nothing was saved)."
+          : response.status === 403 ? "You can no longer change this item (nothing was saved)."
+          : "The portal answered with an error " + response.status + "; nothing was saved.";
+        return { status: response.status, payload: { ok: false, detail: detail } };
+      }
       return response.json().then(function (payload) { return { status: response.status, payload: payload }; });
     }).then(function (result) {
       if (button) { button.disabled = false; }

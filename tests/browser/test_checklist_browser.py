@@ -130,3 +130,32 @@ def test_checklist_and_item_pages_pass_an_axe_scan(page, live_server, world, sig
     assert serious_violations(page) == []
     page.goto(f"{live_server.url}/")
     assert serious_violations(page) == []
+
+
+def test_justification_shows_only_for_not_applicable_and_a_refusal_keeps_focus(page, live_server, world, sign_in):
+    sign_in(page.context, world.pm_assigned)
+    open_checklist(page, live_server)
+    item = item_of(world, "PRC-02")
+    page.click(f"[data-edit='{item.pk}']")
+    justification = page.locator(f"#na-{item.pk}")
+    expect(justification).to_be_hidden()
+    page.select_option(f"#status-{item.pk}", "not_applicable")
+    expect(justification).to_be_visible()
+    page.evaluate(f"document.getElementById('na-{item.pk}').required = false")  # let the server refuse it
+    page.click(f"#item-{item.pk}-edit button[type=submit]")
+    feedback = page.locator(f"#item-{item.pk}-edit [data-feedback]")
+    expect(feedback).to_contain_text("na justification")
+    assert page.evaluate("document.activeElement.hasAttribute('data-feedback')")
+    assert ChecklistItem.objects.get(pk=item.pk).version == 1
+
+
+def test_api_docs_load_from_the_portal_only(page, live_server, outside_requests):
+    outside = outside_requests(page)
+    seen = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.goto(f"{live_server.url}/api/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Support-readiness portal API")
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert outside == []
+    assert any("/static/drf_spectacular_sidecar/" in url for url in seen)
+    assert page.locator("img[src*='validator']").count() == 0  # the online validator badge is off

@@ -238,3 +238,56 @@ def test_checklist_and_cloud_changes_are_audited(world, client):
     world.cloud_a.save()
     assert world.cloud_a.history.first().change_source == "admin"
     assert v2.history.first().change_source == "import"
+
+
+def test_bulk_on_one_cloud_refuses_items_of_another_even_if_editable_there(client, world):
+    client.force_login(world.admin)  # may edit both clouds
+    other = item_of(world, "PPL-01", cloud="cloud_b")
+    response = client.post(reverse("readiness:bulk_edit", args=["cloud-a"]),
+                           {"items": [f"{other.pk}:1"], "status": "done"}, follow=True)
+    assert "is not an item you can change" in response.content.decode()
+    assert item_of(world, "PPL-01", cloud="cloud_b").version == 1
+
+
+def test_absurd_ids_and_long_text_are_refused_cleanly(pm, world):
+    response = pm.post(reverse("readiness:bulk_edit", args=["cloud-a"]),
+                       {"items": ["99999999999999999999999:1"], "status": "done"}, follow=True)
+    assert response.status_code == 200 and "Bulk change not applied" in response.content.decode()
+    item = item_of(world, "PRC-02")
+    long_notes = pm.post(reverse("readiness:item_edit", args=[item.pk]), form_data(item, notes="x" * 10001), **JSON)
+    assert long_notes.status_code == 400 and "notes" in long_notes.json()["errors"]
+
+
+def test_a_refusal_without_a_field_is_a_clear_400_not_a_crash(pm, world, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    import readiness.edit_views as views
+
+    def archived(**kwargs):
+        raise ValidationError("This checklist is archived; only the active checklist can be edited.")
+
+    monkeypatch.setattr(views, "update_item", archived)
+    item = item_of(world, "PRC-02")
+    response = pm.post(reverse("readiness:item_edit", args=[item.pk]), form_data(item, notes="x"), **JSON)
+    assert response.status_code == 400 and "archived" in response.json()["detail"]
+    page = pm.post(reverse("readiness:item_edit", args=[item.pk]), form_data(item, notes="x"))
+    assert page.status_code == 400 and "archived" in page.content.decode()
+
+
+def test_after_a_conflict_saving_again_applies_on_top_knowingly(pm, world):
+    item = item_of(world, "TEC-01")
+    update_item(item=item, changes={"status": "blocked"}, actor=world.partner_user, source=ChangeSource.BROWSER,
+                expected_version=1)
+    refused = pm.post(reverse("readiness:item_edit", args=[item.pk]), form_data(item, notes="mine"), **JSON)
+    assert refused.status_code == 409 and refused.json()["version"] == 2
+    again = pm.post(reverse("readiness:item_edit", args=[item.pk]),
+                    form_data(item, notes="mine", status="blocked", version=2), **JSON)
+    assert again.status_code == 200
+    current = item_of(world, "TEC-01")
+    assert (current.status, current.notes, current.version) == ("blocked", "mine", 3)
+
+
+def test_owner_choices_are_the_people_who_can_edit_the_cloud(client, world):
+    client.force_login(world.pm_assigned)
+    owners = {user.username for user in client.get(reverse("readiness:checklist", args=["cloud-a"])).context["owners"]}
+    assert owners == {"admin", "pm-assigned", "partner-a-staff"}
