@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, Profile
+from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, PartnerAPIKey, Profile
 from readiness.models import Checklist, ChecklistItem, Framework, Requirement, ScoreSnapshot
 from tests.builders import active_checklist, make_cloud, make_user
 
@@ -75,6 +75,8 @@ BAD_ROWS = {
     "snapshot_level_on_overall_only": lambda w: snapshot(w, scope="people", level="ready"),
     "snapshot_done_weight_le_counted": lambda w: snapshot(w, done_weight=11),
     "snapshot_done_le_counted": lambda w: snapshot(w, done_count=5),
+    "apikey_name_unique_per_partner": lambda w: [PartnerAPIKey.objects.create_key(name="sync", partner=w.partner_a)
+                                                 for _ in range(2)],
 }
 
 

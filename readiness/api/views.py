@@ -6,6 +6,7 @@ Scoping comes from the access modules; every write goes through readiness.servic
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -50,6 +51,7 @@ from readiness.services import (
     update_items,
 )
 
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ITEM_RELATIONS = ("checklist__cloud", "checklist__framework", "requirement", "owner", "accountable_partner")
 HISTORY_MAX_DAYS = 400
 
@@ -134,6 +136,8 @@ class ItemViewSet(viewsets.GenericViewSet):
         queryset = self.get_queryset()
         slug = request.query_params.get("cloud")
         if slug is not None:
+            if not SLUG.fullmatch(slug):
+                raise ValidationError({"cloud": ["Give a cloud slug such as france."]})
             if not visible_clouds(request.user).filter(slug=slug).exists():
                 raise Http404
             queryset = queryset.filter(checklist__cloud__slug=slug)

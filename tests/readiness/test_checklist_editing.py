@@ -291,3 +291,11 @@ def test_owner_choices_are_the_people_who_can_edit_the_cloud(client, world):
     client.force_login(world.pm_assigned)
     owners = {user.username for user in client.get(reverse("readiness:checklist", args=["cloud-a"])).context["owners"]}
     assert owners == {"admin", "pm-assigned", "partner-a-staff"}
+
+
+def test_nul_bytes_in_page_filters_are_reported_not_crashing(client, world):
+    client.force_login(world.executive)
+    for query in ("q=a%00b", "area=x%00", "owner=%00", "status=done%00", "pillar=people%00"):
+        response = client.get(reverse("readiness:checklist", args=["cloud-a"]) + "?" + query)
+        assert response.status_code == 200, query
+        assert 'class="form-error"' in response.content.decode(), query
