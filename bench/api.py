@@ -90,7 +90,7 @@ def serve_and_load(context: dict, results) -> dict:
     key = context["key"]
     queries, queries_small = queries_for(key, 100), queries_for(key, 10)
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.floor_settings", "DATABASE_URL": context["database_url"],
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.floor.settings", "DATABASE_URL": context["database_url"],
            "API_THROTTLE_RATE": "100000000/min", "CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING"}
     env.pop("REDIS_URL", None)
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
