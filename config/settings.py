@@ -181,6 +181,7 @@ CACHES = {
 
 # REST API for partner tools (DESIGN.md "REST API").
 API_MAX_BODY_BYTES = 1024 * 1024
+CSRF_FAILURE_VIEW = "config.api.errors.csrf_failure"
 API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "1200/min")
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
     raise ImproperlyConfigured(f"API_THROTTLE_RATE={API_THROTTLE_RATE!r} must look like 1200/min.")

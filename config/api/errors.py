@@ -2,7 +2,9 @@
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.views import csrf as csrf_views
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 
 
 def not_found(request, exception):
@@ -23,3 +25,14 @@ def bad_request(request, exception):
             return JsonResponse({"detail": "The request body is larger than the API accepts."}, status=413)
         return JsonResponse({"detail": "Bad request."}, status=400)
     return defaults.bad_request(request, exception)
+
+
+@csrf_exempt
+def api_not_found(request):
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def csrf_failure(request, reason=""):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"CSRF check failed: {reason}"}, status=403)
+    return csrf_views.csrf_failure(request, reason=reason)

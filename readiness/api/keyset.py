@@ -26,7 +26,8 @@ def decode_cursor(value: str) -> tuple[dt.datetime, int]:
         padded = value + "=" * (-len(value) % 4)
         stamp, pk = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
         moment = parse_datetime(stamp)
-        if moment is None or moment.tzinfo is None or not isinstance(pk, int) or isinstance(pk, bool):
+        if (moment is None or moment.tzinfo is None or not _plausible(moment) or not isinstance(pk, int)
+                or isinstance(pk, bool) or not 0 < pk < 2**63):
             raise ValueError
         return moment, pk
     except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
@@ -56,7 +57,15 @@ def updated_since_from(params) -> dt.datetime | None:
         raise ValidationError({"updated_since": ["Use ISO-8601, e.g. 2026-11-27T08:00:00+00:00."]})
     if moment.tzinfo is None:
         raise ValidationError({"updated_since": ["Give a UTC offset (e.g. +00:00 or Z); naive times are ambiguous."]})
+    if not _plausible(moment):
+        raise ValidationError({"updated_since": ["Use a UTC offset between -14:00 and +14:00 and a year after 1970."]})
     return moment
+
+
+def _plausible(moment: dt.datetime) -> bool:
+    """Offsets real clocks use, and years the database and every client can represent."""
+    offset = moment.utcoffset()
+    return offset is not None and abs(offset) <= dt.timedelta(hours=14) and 1970 <= moment.year <= 9998
 
 
 def paginate(queryset: QuerySet, request, *, path: str) -> tuple[list, str | None]:

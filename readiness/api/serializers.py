@@ -126,6 +126,11 @@ class ItemPageSerializer(serializers.Serializer):
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
+    level = serializers.CharField(read_only=True, help_text="ready, at_risk or not_ready; empty on pillar rows.")
+    reason = serializers.CharField(read_only=True, help_text="Reason code of the level; empty on pillar rows.")
+    forecast_status = serializers.CharField(read_only=True, help_text="on_track, late or none (overall rows).")
+    forecast_reason = serializers.CharField(read_only=True)
+
     class Meta:
         model = ScoreSnapshot
         fields = ["day", "scope", "score", "level", "reason", "counted_count", "done_count", "open_count",

@@ -18,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clouds.access import visible_clouds
@@ -206,7 +206,11 @@ class ItemViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request):
-        envelope = BulkRequestSerializer(data=request.data)
+        try:
+            data = request.data
+        except ParseError as exc:
+            return Response({"detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
+        envelope = BulkRequestSerializer(data=data)
         if not envelope.is_valid():
             return Response({"detail": f'The body must be {{"items": [...]}} with 1 to {MAX_BULK_ROWS} rows.',
                              "errors": [], "fields": envelope.errors}, status=status.HTTP_400_BAD_REQUEST)

@@ -295,3 +295,24 @@ def test_revoking_a_key_stops_it(world, api, keys):
 def test_browser_sessions_work_too(client, world):
     client.force_login(world.partner_user)
     assert client.get("/api/v1/clouds/").json()[0]["slug"] == "cloud-a"
+
+
+def test_unmatched_api_paths_answer_json_for_any_method_even_with_a_cookie(world, keys):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Api-Key {keys.own}")
+    client.cookies["sessionid"] = "bogus"
+    for method in ("get", "patch", "post", "delete"):
+        response = getattr(client, method)("/api/v1/items/%C2%84/")
+        assert response.status_code == 404 and response.json() == {"detail": "Not found."}, method
+
+
+def test_bulk_with_an_unparseable_body_keeps_the_bulk_error_shape(partner_api):
+    response = partner_api.generic("POST", f"{ITEMS}bulk/", b"\x00", content_type="application/json")
+    assert response.status_code == 400 and response.json()["errors"] == []
+
+
+@pytest.mark.parametrize("since", ["1084-04-14T17:59:51+16:36", "2026-01-01T00:00:00+15:00", "1900-01-01T00:00:00Z"])
+def test_implausible_updated_since_is_a_400_not_a_database_error(partner_api, since):
+    response = partner_api.get(f"{ITEMS}?" + urlencode({"updated_since": since}))
+    assert response.status_code == 400 and "updated_since" in response.json()["errors"]
