@@ -17,7 +17,7 @@ YES_NO = (("true", "Yes"), ("false", "No"))
 class ChecklistItemFilterSet(django_filters.FilterSet):
     pillar = django_filters.ChoiceFilter(field_name="requirement__pillar", choices=Pillar.choices,
                                          empty_label="All pillars")
-    area = django_filters.CharFilter(field_name="requirement__area", label="Area")
+    area = django_filters.CharFilter(field_name="requirement__area", label="Area", max_length=40)
     status = django_filters.MultipleChoiceFilter(choices=ItemStatus.choices, label="Status")
     owner = django_filters.CharFilter(
         method="filter_owner", label="Owner", help_text="A user id, 'me' or 'none'.",
@@ -25,7 +25,7 @@ class ChecklistItemFilterSet(django_filters.FilterSet):
     )
     overdue = django_filters.ChoiceFilter(choices=YES_NO, method="filter_overdue", label="Overdue only")
     gating = django_filters.ChoiceFilter(choices=YES_NO, method="filter_gating", label="Gating only")
-    q = django_filters.CharFilter(method="filter_text", label="Search")
+    q = django_filters.CharFilter(method="filter_text", label="Search", max_length=200)
 
     class Meta:
         model = ChecklistItem

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -94,6 +95,7 @@ MAX_ID = 2**63 - 1  # the database's bigint
 
 def _parse_pair(value: str) -> tuple[int, int] | None:
     item_id, _, version = value.partition(":")
-    if item_id.isdigit() and version.isdigit() and 0 < int(item_id) <= MAX_ID and 0 < int(version) <= MAX_ID:
+    if (re.fullmatch(r"[0-9]{1,19}", item_id) and re.fullmatch(r"[0-9]{1,19}", version)
+            and 0 < int(item_id) <= MAX_ID and 0 < int(version) <= MAX_ID):
         return int(item_id), int(version)
     return None

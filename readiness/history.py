@@ -69,7 +69,7 @@ def item_history(item: ChecklistItem, *, after_version: int | None = None) -> li
         entries.append(HistoryEntry(
             when=record.history_date,
             who=(user.get_full_name() or user.get_username()) if user else
-            (f"API key {record.api_key_name}" if record.api_key_name else "system"),
+            (f"API key {record.api_key_name}" if record.api_key_name else "system"),  # partner/name
             source=record.change_source,
             source_label=ChangeSource(record.change_source).label if record.change_source else "unknown",
             api_key_name=record.api_key_name,

@@ -23,6 +23,10 @@ WRITTEN_FIELDS = (
     "version", "updated_at", "status_changed_at", "completed_at",
 )
 TEXT_LIMITS = {"notes": 10000, "na_justification": 5000}
+# One message whether the user or partner does not exist or is not eligible: an error must not
+# reveal who exists outside the caller's clouds.
+NOT_AN_OWNER = "Not someone who can own this cloud's items (an active user who can see the cloud)."
+NOT_A_PARTNER = "Not a partner working on this cloud."
 _COMPARED = ("status", "owner_id", "accountable_partner_id", "due_date", "evidence_url", "notes", "na_justification")
 
 
@@ -74,7 +78,7 @@ def _coerce_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
                 owner = user_model.objects.filter(pk=value, is_active=True).first() \
                     if isinstance(value, int) and not isinstance(value, bool) else None
                 if owner is None:
-                    errors[name] = f"No active user with id {value!r}."
+                    errors[name] = NOT_AN_OWNER
                 coerced[name] = owner
         elif name == "accountable_partner":
             if value is None or isinstance(value, Partner):
@@ -83,7 +87,7 @@ def _coerce_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
                 partner = Partner.objects.filter(pk=value).first() \
                     if isinstance(value, int) and not isinstance(value, bool) else None
                 if partner is None:
-                    errors[name] = f"No partner with id {value!r}."
+                    errors[name] = NOT_A_PARTNER
                 coerced[name] = partner
         elif name == "due_date":
             if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
@@ -119,14 +123,10 @@ def _validate_item(item: ChecklistItem, changed: set[str]) -> None:
     # they change, so a later change of someone's access does not block other edits.
     owner = item.owner if "owner" in changed and "owner" not in errors else None
     if owner is not None and (not owner.is_active or not visible_clouds(owner).filter(pk=cloud_id).exists()):
-        errors.setdefault("owner", []).append(
-            f"{owner.get_username()} cannot see this cloud, so cannot own its items."
-        )
+        errors.setdefault("owner", []).append(NOT_AN_OWNER)
     partner = item.accountable_partner if "accountable_partner" in changed else None
     if partner is not None and not CloudPartner.objects.filter(cloud_id=cloud_id, partner=partner).exists():
-        errors.setdefault("accountable_partner", []).append(
-            f"{item.accountable_partner} does not work on this cloud."
-        )
+        errors.setdefault("accountable_partner", []).append(NOT_A_PARTNER)
     for name, limit in TEXT_LIMITS.items():
         if len(getattr(item, name)) > limit:
             errors.setdefault(name, []).append(f"Keep this to {limit} characters or fewer.")

@@ -32,7 +32,7 @@ class PartnerKeyActor:
     def __init__(self, key: PartnerAPIKey) -> None:
         self.key = key
         self.partner = key.partner
-        self.audit_name = key.name
+        self.audit_name = f"{key.partner.slug}/{key.name}"  # key names are unique per partner only
         self.profile = SimpleNamespace(role=UserRole.PARTNER_STAFF, partner_id=key.partner_id, partner=key.partner)
 
     def get_username(self) -> str:

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from clouds.access import own_partners
 from clouds.models import Partner
+from config.api.schema import COMMON
 
 
 class PartnerSerializer(serializers.ModelSerializer):
@@ -29,6 +30,6 @@ class PartnerViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return own_partners(self.request.user).prefetch_related("cloud_links__cloud").order_by("name")
 
-    @extend_schema(responses={200: PartnerSerializer(many=True)})
+    @extend_schema(responses={200: PartnerSerializer(many=True), **COMMON})
     def list(self, request):
         return Response(PartnerSerializer(self.get_queryset(), many=True).data)

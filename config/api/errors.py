@@ -29,6 +29,9 @@ def bad_request(request, exception):
 
 @csrf_exempt
 def api_not_found(request):
+    if not request.path.endswith("/"):
+        return JsonResponse({"detail": "Not found. API paths end with a slash, e.g. /api/v1/items/42/."},
+                            status=404)
     return JsonResponse({"detail": "Not found."}, status=404)
 
 

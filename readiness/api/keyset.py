@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
@@ -38,7 +39,7 @@ def page_size_from(params) -> int:
     raw = params.get("page_size")
     if raw in (None, ""):
         return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise ValidationError({"page_size": [f"Use a whole number from 1 to {MAX_PAGE_SIZE}."]})
     return int(raw)
 
@@ -65,7 +66,9 @@ def updated_since_from(params) -> dt.datetime | None:
 def _plausible(moment: dt.datetime) -> bool:
     """Offsets real clocks use, and years the database and every client can represent."""
     offset = moment.utcoffset()
-    return offset is not None and abs(offset) <= dt.timedelta(hours=14) and 1970 <= moment.year <= 9998
+    if offset is None or abs(offset) > dt.timedelta(hours=14) or not 1971 <= moment.year <= 9998:
+        return False
+    return 1970 <= moment.astimezone(dt.UTC).year <= 9998
 
 
 def paginate(queryset: QuerySet, request, *, path: str) -> tuple[list, str | None]:

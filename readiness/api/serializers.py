@@ -3,6 +3,8 @@ types, then by readiness.services for the rules."""
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -58,6 +60,23 @@ def _stamp(value) -> str | None:
     return serializers.DateTimeField().to_representation(value) if value else None
 
 
+class PartnerSlugField(serializers.CharField):
+    """A partner slug turned into the Partner; unknown and ineligible answer alike (see item_changes)."""
+
+    def to_internal_value(self, data):
+        slug = super().to_internal_value(data)
+        well_formed = len(slug) <= 60 and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
+        partner = Partner.objects.filter(slug=slug).first() if well_formed else None
+        if partner is None:
+            from readiness.item_changes import NOT_A_PARTNER
+
+            raise serializers.ValidationError(NOT_A_PARTNER)
+        return partner
+
+    def run_validators(self, value):
+        pass  # the value is a Partner by now; CharField's text validators ran on the slug
+
+
 class StrictFieldsMixin:
     """Unknown fields are errors, not silently ignored."""
 
@@ -75,8 +94,8 @@ class ItemChangesSerializer(StrictFieldsMixin, serializers.Serializer):
 
     status = serializers.ChoiceField(choices=ItemStatus.choices, required=False)
     owner = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
-    accountable_partner = serializers.SlugRelatedField(slug_field="slug", queryset=Partner.objects.all(),
-                                                       required=False, allow_null=True)
+    accountable_partner = PartnerSlugField(required=False, allow_null=True,
+                                           help_text="Slug of a partner working on the item's cloud.")
     due_date = serializers.DateField(required=False, allow_null=True)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=10000, trim_whitespace=False)

@@ -15,14 +15,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clouds.access import visible_clouds
 from config.api.exceptions import PreconditionRequired
+from config.api.schema import COMMON, Error
 from readiness.access import editable_items, visible_items
 from readiness.api.keyset import KeysetPagination, paginate, updated_since_from
 from readiness.api.serializers import (
@@ -52,16 +53,14 @@ from readiness.services import (
 )
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+DIGITS = re.compile(r"[0-9]{1,18}")
 ITEM_RELATIONS = ("checklist__cloud", "checklist__framework", "requirement", "owner", "accountable_partner")
 HISTORY_MAX_DAYS = 400
 
-Error = inline_serializer("Error", fields={
-    "detail": serializers.CharField(),
-    "errors": serializers.DictField(required=False, help_text="Per-field messages, for invalid input."),
-})
-COMMON = {
-    401: OpenApiResponse(Error, description="No, invalid, revoked or expired key (WWW-Authenticate: Api-Key)."),
-    429: OpenApiResponse(Error, description="Too many requests for this key; see Retry-After."),
+WRITE = {
+    403: OpenApiResponse(Error, description="Visible but not changeable by you, or a session write without its "
+                                            "CSRF token."),
+    415: OpenApiResponse(Error, description="The body must be application/json."),
 }
 READ = {**COMMON, 400: OpenApiResponse(Error, description="Invalid query parameter.")}
 NOT_FOUND = {404: OpenApiResponse(Error, description="Unknown, or outside this key's clouds (same answer).")}
@@ -86,7 +85,7 @@ def _if_match_versions(request) -> set[int]:
         tag = tag.strip()
         tag = tag[2:] if tag.startswith("W/") else tag
         value = tag.strip('"')
-        if not (tag.startswith('"') and tag.endswith('"') and value.isdigit()):
+        if not (tag.startswith('"') and tag.endswith('"') and DIGITS.fullmatch(value)):
             raise ValidationError({"If-Match": [f"{tag!r} is not an ETag of this API (e.g. \"3\")."]})
         versions.add(int(value))
     return versions
@@ -118,6 +117,9 @@ ITEM_FILTERS = [
 ]
 
 
+ITEM_LIST_PARAMETERS = {*ChecklistItemFilterSet.base_filters, "cloud", "updated_since", "cursor", "page_size"}
+
+
 class ItemViewSet(viewsets.GenericViewSet):
     """Checklist items of the active checklists of the clouds you may see."""
 
@@ -133,6 +135,10 @@ class ItemViewSet(viewsets.GenericViewSet):
 
     @extend_schema(parameters=ITEM_FILTERS, responses={200: ItemSerializer(many=True), **READ, **NOT_FOUND})
     def list(self, request):
+        unknown = sorted(set(request.query_params) - ITEM_LIST_PARAMETERS)
+        if unknown:
+            # A misspelt updated_since would silently turn an incremental sync into a full one.
+            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
         queryset = self.get_queryset()
         slug = request.query_params.get("cloud")
         if slug is not None:
@@ -151,7 +157,8 @@ class ItemViewSet(viewsets.GenericViewSet):
         rows, next_url = paginate(queryset, request, path=request.path)
         return Response({"next": next_url, "results": ItemSerializer(rows, many=True).data})
 
-    @extend_schema(responses={200: OpenApiResponse(ItemSerializer, description="The item; ETag is its version."),
+    @extend_schema(responses={200: OpenApiResponse(ItemSerializer, description='The item; its ETag header is its '
+                                                                               'version, e.g. "3".'),
                               **COMMON, **NOT_FOUND})
     def retrieve(self, request, pk=None):
         item = self._visible_item(pk)
@@ -164,11 +171,10 @@ class ItemViewSet(viewsets.GenericViewSet):
         responses={
             200: OpenApiResponse(ItemSerializer, description="Saved; ETag is the new version."),
             400: OpenApiResponse(Error, description="Invalid field values or unknown fields; nothing saved."),
-            403: OpenApiResponse(Error, description="You may see this item but not change it."),
-            412: OpenApiResponse(ItemSerializer, description="Stale If-Match: the current item, nothing saved."),
-            413: OpenApiResponse(Error, description="Body over 1 MiB."),
+            412: OpenApiResponse(ItemSerializer, description="Stale If-Match: the current item (ETag: its version); "
+                                                             "nothing saved."),
             428: OpenApiResponse(Error, description="If-Match missing (or '*')."),
-            **COMMON, **NOT_FOUND,
+            **COMMON, **WRITE, **NOT_FOUND,
         },
     )
     def partial_update(self, request, pk=None):
@@ -198,8 +204,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         responses={
             200: BulkResponseSerializer,
             400: OpenApiResponse(BulkErrorSerializer, description="Every failing row; nothing was saved."),
-            413: OpenApiResponse(Error, description="Body over 1 MiB."),
-            **COMMON,
+            **COMMON, **WRITE,
         },
         description=f"Change up to {MAX_BULK_ROWS} items at once, all or nothing. Each row: id, version "
                     "(the version you are changing) and the fields to change.",

@@ -122,7 +122,8 @@ def test_patch_through_the_api_refreshes_scores_and_records_the_key(partner_api,
     patch(partner_api, item, {"status": "done"}, etag='"1"')
     assert CloudScoreState.objects.get(cloud=world.cloud_a).stale is True  # recompute enqueued on commit
     entry = item_history(item_of(world, "PPL-01"))[0]
-    assert (entry.source, entry.api_key_name, entry.who) == ("api", "partner-a-sync", "API key partner-a-sync")
+    assert (entry.source, entry.api_key_name, entry.who) == (
+        "api", "partner-a/partner-a-sync", "API key partner-a/partner-a-sync")
 
 
 def test_bulk_is_all_or_nothing_and_lists_every_failing_row(partner_api, world):
@@ -152,7 +153,7 @@ def test_bulk_success_returns_every_item_and_audits_each(partner_api, world):
     assert response.status_code == 200
     assert [(i["status"], i["version"], i["owner"]) for i in response.json()["items"]] == [
         ("in_progress", 2, world.partner_user.pk)] * 2
-    assert all(item_history(item)[0].api_key_name == "partner-a-sync" for item in rows)
+    assert all(item_history(item)[0].api_key_name == "partner-a/partner-a-sync" for item in rows)
 
 
 def test_bulk_refuses_more_than_500_rows_and_bad_shapes(partner_api, world):
@@ -316,3 +317,49 @@ def test_bulk_with_an_unparseable_body_keeps_the_bulk_error_shape(partner_api):
 def test_implausible_updated_since_is_a_400_not_a_database_error(partner_api, since):
     response = partner_api.get(f"{ITEMS}?" + urlencode({"updated_since": since}))
     assert response.status_code == 400 and "updated_since" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(("path", "headers", "query"), [
+    ("items/{id}/", {"HTTP_IF_MATCH": '"\u00b2"'}, ""),
+    ("items/", {}, "page_size=%C2%B2"),
+    ("items/", {}, "page_size=%D9%A3"),
+    ("items/", {}, "updated_since=9999-12-31T23:59:59-13:59"),
+    ("items/", {}, "updated_since=1970-01-01T00:00:00%2B14:00"),
+    ("items/", {}, "q=" + "x" * 100000),
+    ("items/", {}, "updatedsince=2026-01-01T00:00:00Z"),
+])
+def test_odd_inputs_are_400_never_500(partner_api, world, path, headers, query):
+    item = item_of(world, "PPL-01")
+    url = "/api/v1/" + path.format(id=item.pk) + (f"?{query}" if query else "")
+    if "If-Match" in str(headers) or headers:
+        response = partner_api.patch(url, {"notes": "x"}, format="json", **headers)
+    else:
+        response = partner_api.get(url)
+    assert response.status_code == 400, (url[:80], response.status_code)
+
+
+def test_deeply_nested_json_is_a_400(partner_api, world):
+    item = item_of(world, "PPL-01")
+    body = b"[" * 100000 + b"]" * 100000
+    response = partner_api.generic("PATCH", f"{ITEMS}{item.pk}/", body, content_type="application/json",
+                                   HTTP_IF_MATCH='"1"')
+    assert response.status_code == 400
+
+
+def test_errors_never_name_users_or_partners_outside_the_cloud(partner_api, world):
+    item = item_of(world, "PPL-01")
+    for body in ({"owner": world.other_partner_user.pk}, {"owner": 999999}, {"accountable_partner": "partner-b"},
+                 {"accountable_partner": "no-such-partner"}, {"accountable_partner": "nul\u0000"}):
+        response = patch(partner_api, item, body, etag='"1"')
+        text = response.content.decode()
+        assert response.status_code == 400
+        assert "partner-b-staff" not in text and "Partner B" not in text
+    unknown = patch(partner_api, item, {"owner": 999999}, etag='"1"').json()
+    other = patch(partner_api, item, {"owner": world.other_partner_user.pk}, etag='"1"').json()
+    assert unknown == other
+
+
+def test_a_missing_trailing_slash_is_a_json_404_with_a_hint(partner_api, world):
+    item = item_of(world, "PPL-01")
+    response = partner_api.patch(f"{ITEMS}{item.pk}", {"notes": "x"}, format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 404 and "end with a slash" in response.json()["detail"]
