@@ -114,6 +114,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "dashboards.staticfiles.PlotlyFinder",  # plotly.js from the plotly package, no CDN
+]
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # keeps WhiteNoise quiet before collectstatic
 STORAGES = {

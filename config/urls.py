@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from config.api.errors import api_not_found
 from readiness import views as readiness_views
 from readiness.health import healthz
+from readiness.views import PortalLoginView
 
 admin.site.site_header = "Support-readiness portal administration"
 admin.site.site_title = "Readiness admin"
@@ -13,9 +14,10 @@ admin.site.site_title = "Readiness admin"
 urlpatterns = [
     path("", readiness_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", PortalLoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("readiness.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("readiness.api.urls")),
     path("api/v1/", include("clouds.api.urls")),

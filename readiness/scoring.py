@@ -228,6 +228,8 @@ class Forecast:
     projected_date: dt.date | None = None
     days_late: int | None = None
     slope_per_day: Decimal | None = None
+    last_day: dt.date | None = None  # the fitted line's last point: (last_day, fitted_last)
+    fitted_last: Decimal | None = None
 
     @property
     def text(self) -> str:
@@ -274,8 +276,9 @@ def forecast_day1(
     last_day = points[-1][0]
     projected = last_day + dt.timedelta(days=math.ceil((_HUNDRED - fitted_last) / slope))
     if projected <= day1:
-        return Forecast(FORECAST_ON_TRACK, FORECAST_PROJECTED, projected, 0, slope)
-    return Forecast(FORECAST_LATE, FORECAST_PROJECTED, projected, (projected - day1).days, slope)
+        return Forecast(FORECAST_ON_TRACK, FORECAST_PROJECTED, projected, 0, slope, last_day, fitted_last)
+    return Forecast(FORECAST_LATE, FORECAST_PROJECTED, projected, (projected - day1).days, slope, last_day,
+                    fitted_last)
 
 
 def _least_squares(points: Sequence[tuple[dt.date, Decimal]]) -> tuple[Decimal, Decimal]:

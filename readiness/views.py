@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
-from clouds.access import managed_clouds, users_editing_cloud, visible_clouds
+from clouds.access import managed_clouds, role_of, users_editing_cloud, visible_clouds
+from clouds.choices import UserRole
 from readiness.access import editable_items, visible_items
 from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar
 from readiness.filtersets import ChecklistItemFilterSet
@@ -19,6 +22,15 @@ from readiness.progress import area_progress, pillar_progress
 from readiness.score_reads import latest_scores, live_score
 
 ITEM_RELATIONS = ("requirement", "owner", "accountable_partner", "checklist__cloud")
+
+
+class PortalLoginView(LoginView):
+    """Executives land on the portfolio dashboard; everyone else on the clouds list."""
+
+    def get_default_redirect_url(self):
+        if role_of(self.request.user) == UserRole.EXECUTIVE:
+            return reverse("dashboards:portfolio")
+        return super().get_default_redirect_url()
 
 
 @login_required

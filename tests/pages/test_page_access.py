@@ -25,8 +25,11 @@ def test_login_page_is_styled_and_labelled(client, db):
     assert '<label for="id_username">' in body and '<label for="id_password">' in body
 
 
-def test_demo_style_login_works(client, world):
+def test_login_lands_executives_on_the_portfolio_and_others_on_the_clouds(client, world):
     response = client.post(reverse("login"), {"username": "executive", "password": "pw-for-tests-only"})
+    assert response.status_code == 302 and response.url == reverse("dashboards:portfolio")
+    client.logout()
+    response = client.post(reverse("login"), {"username": "pm-assigned", "password": "pw-for-tests-only"})
     assert response.status_code == 302 and response.url == reverse("home")
 
 

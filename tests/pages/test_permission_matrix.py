@@ -39,6 +39,12 @@ EXPECTATIONS = {
     "readiness:item_history": ("get", VIEW),
     "readiness:item_edit": ("post", EDIT),
     "readiness:bulk_edit": ("post", EDIT),
+    "dashboards:portfolio": ("get", EVERYONE_SIGNED_IN),
+    "dashboards:portfolio_markdown": ("get", EVERYONE_SIGNED_IN),
+    "dashboards:cloud": ("get", VIEW),
+    "dashboards:cloud_markdown": ("get", VIEW),
+    "dashboards:items_csv": ("get", VIEW),  # with ?cloud=<slug>
+    "dashboards:scores_csv": ("get", VIEW),  # with ?cloud=<slug>
 }
 # The Django admin is one route family: staff only, everything else is sent to its login.
 ADMIN_NAMESPACE = "admin"
@@ -72,8 +78,10 @@ def test_every_route_has_an_expectation():
 def url_for(name, world, cloud_name):
     cloud = getattr(world, cloud_name)
     item = active_checklist(cloud).items.get(requirement__code="PRC-02")
-    if name in ("readiness:checklist", "readiness:bulk_edit"):
+    if name in ("readiness:checklist", "readiness:bulk_edit", "dashboards:cloud", "dashboards:cloud_markdown"):
         return reverse(name, kwargs={"slug": cloud.slug}), item
+    if name in ("dashboards:items_csv", "dashboards:scores_csv"):
+        return reverse(name) + f"?cloud={cloud.slug}", item
     if name in ("readiness:item", "readiness:item_history", "readiness:item_edit"):
         return reverse(name, kwargs={"pk": item.pk}), item
     return reverse(name), item

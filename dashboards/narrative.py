@@ -1,0 +1,161 @@
+"""Plain-language summaries, generated deterministically from dashboard rows (no ORM).
+
+The same sentences feed the page, the copy button and the Markdown download. Each case
+(no history, no gating items, launched, Day 1 passed, no Day 1, score undefined) has its
+own wording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+LEVEL_WORDS = {"ready": "Ready", "at_risk": "At risk", "not_ready": "Not ready", None: "Not computed"}
+
+
+def _date(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _points(value: Decimal) -> str:
+    return f"{abs(value):.1f} point{'s' if abs(value) != 1 else ''}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def score_sentence(row, today: dt.date) -> str:
+    if row.overall is None:
+        return "No score yet: the checklist has no counted items (or none was computed)."
+    text = f"Overall score {row.overall:.1f}"
+    change = row.week_change
+    if change is None:
+        return text + "; there is no score from a week earlier to compare with."
+    if change > 0:
+        return text + f", up {_points(change)} on the week."
+    if change < 0:
+        return text + f", down {_points(change)} on the week."
+    return text + ", unchanged on the week."
+
+
+def day1_sentence(row, today: dt.date) -> str:
+    if row.stage in ("launched", "retired"):
+        when = f" on {_date(row.day1)}" if row.day1 else ""
+        return f"{row.stage_label}{when}; readiness is now kept, not built."
+    if row.day1 is None:
+        return "No Day 1 date is set."
+    days = (row.day1 - today).days
+    if days > 0:
+        return f"Day 1 is {_date(row.day1)}, in {_plural(days, 'day')}."
+    if days == 0:
+        return f"Day 1 is today ({_date(row.day1)})."
+    return f"Day 1 was {_date(row.day1)}, {_plural(-days, 'day')} ago, and the cloud is not marked launched."
+
+
+def gating_sentence(row, gating: Sequence = ()) -> str:
+    if not row.open_gating:
+        return "No gating items are open."
+    named = ", ".join(f"{g.code} ({g.owner or 'unowned'})" for g in gating[:5])
+    more = f" and {row.open_gating - 5} more" if row.open_gating > 5 else ""
+    return f"{_plural(row.open_gating, 'gating item')} open" + (f": {named}{more}." if named else ".")
+
+
+def overdue_sentence(row) -> str:
+    return "Nothing is overdue." if not row.overdue else f"{_plural(row.overdue, 'item')} overdue."
+
+
+def forecast_sentence(row, today: dt.date) -> str:
+    status, reason = row.forecast_status, row.forecast_reason
+    if status == "on_track":
+        if row.projected_date is None:
+            return "Forecast: complete, on track for Day 1."
+        return (f"Forecast: on track, reaching 100 by {_date(row.projected_date)}"
+                + (f", before Day 1 ({_date(row.day1)})." if row.day1 else "."))
+    if status == "late":
+        return (f"Forecast: {_plural(row.days_late, 'day')} late, reaching 100 by {_date(row.projected_date)}"
+                f" against Day 1 on {_date(row.day1)}.")
+    return {
+        "launched": "Forecast: not needed, the cloud is launched.",
+        "no_day1": "Forecast: none without a Day 1 date.",
+        "day1_passed": "Forecast: none, Day 1 has passed.",
+        "not_enough_history": "Forecast: not enough score history yet (fewer than 10 days in the last 28).",
+        "too_slow": "Forecast: none, the score has not been rising over the last four weeks.",
+    }.get(reason, "Forecast: not computed yet.")
+
+
+def actions_lines(actions: Sequence) -> list[str]:
+    if not actions:
+        return ["No open items: nothing left to raise."]
+    return [f"{n}. {a.code} {a.title} (owner {a.owner or 'unassigned'}; +{a.gain} points"
+            + (", gating" if a.gating else "") + ")" for n, a in enumerate(actions, start=1)]
+
+
+def cloud_narrative(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = ()) -> dict:
+    """Title and sentences for one cloud."""
+    level = LEVEL_WORDS.get(row.level, "Not computed")
+    return {
+        "title": f"{row.name}: {level}" + (f" ({row.reason_text})" if row.reason_text else ""),
+        "lines": [score_sentence(row, today), day1_sentence(row, today), gating_sentence(row, gating),
+                  overdue_sentence(row), forecast_sentence(row, today)],
+        "actions_title": "The three actions that would raise readiness most",
+        "actions": actions_lines(actions),
+    }
+
+
+def portfolio_narrative(rows: Sequence, today: dt.date) -> dict:
+    """Title and sentences for the whole portfolio."""
+    if not rows:
+        return {"title": "Portfolio: no clouds to report", "lines": ["No clouds match these filters."],
+                "clouds": []}
+    counts = {level: sum(1 for row in rows if row.level == level) for level in ("ready", "at_risk", "not_ready")}
+    uncomputed = sum(1 for row in rows if row.level is None)
+    parts = [f"{counts['ready']} ready", f"{counts['at_risk']} at risk", f"{counts['not_ready']} not ready"]
+    if uncomputed:
+        parts.append(f"{uncomputed} not computed")
+    defined = [row.overall for row in rows if row.overall is not None]
+    lines = [f"{_plural(len(rows), 'cloud')}: " + ", ".join(parts) + "."]
+    if defined:
+        mean = sum(defined, Decimal(0)) / len(defined)
+        lines.append(f"Mean overall score {mean:.1f} across {_plural(len(defined), 'scored cloud')}.")
+    else:
+        lines.append("No cloud has a score yet.")
+    gating = sum(row.open_gating for row in rows)
+    lines.append("No gating items are open." if not gating else f"{_plural(gating, 'gating item')} open in total.")
+    late = [row for row in rows if row.forecast_status == "late"]
+    if late:
+        lines.append("Projected late: " + "; ".join(f"{row.name} ({_plural(row.days_late, 'day')})" for row in late)
+                     + ".")
+    attention = [row for row in rows if row.level in ("not_ready", "at_risk")]
+    clouds = [f"{row.name}: {LEVEL_WORDS[row.level].lower()}, {row.reason_text.lower()}"
+              + (f"; {day1_sentence(row, today)[0].lower()}{day1_sentence(row, today)[1:]}"
+                 if row.stage not in ("launched", "retired") else "") for row in attention]
+    return {"title": f"Portfolio readiness on {_date(today)}", "lines": lines, "clouds": clouds}
+
+
+MARKDOWN_SPECIALS = "\\`*_{}[]<>#!|"
+
+
+def md(text: str) -> str:
+    """Escape text for Markdown so names show as written (and no HTML gets through)."""
+    return "".join(f"\\{char}" if char in MARKDOWN_SPECIALS else char for char in text)
+
+
+def as_markdown(narrative: dict) -> str:
+    lines = [f"# {md(narrative['title'])}", ""]
+    lines += [f"- {md(line)}" for line in narrative["lines"]]
+    if narrative.get("clouds"):
+        lines += ["", "## Needs attention", ""] + [f"- {md(line)}" for line in narrative["clouds"]]
+    if narrative.get("actions"):
+        lines += ["", f"## {md(narrative['actions_title'])}", ""] + [md(line) for line in narrative["actions"]]
+    return "\n".join(lines) + "\n"
+
+
+def as_text(narrative: dict) -> str:
+    lines = [narrative["title"], ""] + [f"- {line}" for line in narrative["lines"]]
+    if narrative.get("clouds"):
+        lines += ["", "Needs attention:"] + [f"- {line}" for line in narrative["clouds"]]
+    if narrative.get("actions"):
+        lines += ["", narrative["actions_title"] + ":", *narrative["actions"]]
+    return "\n".join(lines) + "\n"

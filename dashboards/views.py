@@ -1,0 +1,152 @@
+"""Executive dashboards: the portfolio and one cloud, their narratives and CSV exports.
+
+queries.py reads rows, figures.py and narrative.py turn them into Plotly figures and words;
+these views only pick the clouds the user may see and render.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from clouds.access import visible_clouds
+from clouds.choices import CloudKind, LifecycleStage
+from dashboards import figures, queries
+from dashboards.exports import to_csv
+from dashboards.narrative import as_markdown, as_text, cloud_narrative, portfolio_narrative
+from readiness.access import visible_items
+from readiness.models import ScoreSnapshot
+
+
+def _figure(fig) -> dict:
+    return json.loads(fig.to_json())
+
+
+def _portfolio_clouds(request: HttpRequest):
+    """Visible clouds narrowed by the kind and stage filters in the URL; unknown values are reported."""
+    clouds = visible_clouds(request.user).order_by("name")
+    errors, chosen = [], {}
+    for name, choices in (("kind", CloudKind), ("stage", LifecycleStage)):
+        values = [value for value in request.GET.getlist(name) if value]
+        bad = [value for value in values if value not in choices.values]
+        if bad:
+            errors.append(f"Unknown {name}: {', '.join(bad)}.")
+        values = [value for value in values if value in choices.values]
+        if values:
+            clouds = clouds.filter(**{f"{name}__in": values})
+        chosen[name] = values
+    return list(clouds), chosen, errors
+
+
+def _portfolio(request: HttpRequest):
+    today = timezone.localdate()
+    clouds, chosen, errors = _portfolio_clouds(request)
+    rows = queries.portfolio_rows(clouds, today)
+    return today, clouds, chosen, errors, rows
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    today, clouds, chosen, errors, rows = _portfolio(request)
+    ids = [cloud.pk for cloud in clouds]
+    names = {cloud.pk: cloud.name for cloud in clouds}
+    narrative = portfolio_narrative(rows, today)
+    query = request.GET.urlencode()
+    return render(request, "dashboards/portfolio.html", {
+        "rows": rows, "today": today, "chosen": chosen, "filter_errors": errors,
+        "kinds": CloudKind.choices, "stages": LifecycleStage.choices, "query": query,
+        "figures": {
+            "pillars": _figure(figures.pillar_bars(rows)),
+            "heatmap": _figure(figures.area_heatmap(queries.area_shares(ids), names)),
+            "trends": _figure(figures.trend_lines(queries.trend_rows(ids, today), names)),
+        },
+        "gating": queries.open_gating(ids),
+        "narrative": narrative, "narrative_text": as_text(narrative),
+    })
+
+
+@login_required
+def cloud(request: HttpRequest, slug: str) -> HttpResponse:
+    today = timezone.localdate()
+    target = get_object_or_404(visible_clouds(request.user), slug=slug)
+    row = queries.portfolio_rows([target], today)[0]
+    detail = queries.cloud_detail(target, today)
+    narrative = cloud_narrative(row, today, gating=detail.gating, actions=detail.actions)
+    return render(request, "dashboards/cloud.html", {
+        "cloud": target, "row": row, "detail": detail, "today": today,
+        "figures": {
+            "scores": _figure(figures.cloud_scores(detail.history, day1=target.day1_date, forecast=detail.forecast,
+                                                   cloud_name=target.name)),
+            "owners": _figure(figures.overdue_blocked(detail.by_owner, by="owner")),
+            "partners": _figure(figures.overdue_blocked(detail.by_partner, by="accountable partner")),
+        },
+        "narrative": narrative, "narrative_text": as_text(narrative),
+    })
+
+
+def _download(body: str, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def portfolio_markdown(request: HttpRequest) -> HttpResponse:
+    today, _, _, _, rows = _portfolio(request)
+    return _download(as_markdown(portfolio_narrative(rows, today)), f"portfolio-{today}.md", "text/markdown")
+
+
+@login_required
+def cloud_markdown(request: HttpRequest, slug: str) -> HttpResponse:
+    today = timezone.localdate()
+    target = get_object_or_404(visible_clouds(request.user), slug=slug)
+    row = queries.portfolio_rows([target], today)[0]
+    detail = queries.cloud_detail(target, today)
+    text = as_markdown(cloud_narrative(row, today, gating=detail.gating, actions=detail.actions))
+    return _download(text, f"{slugify(target.slug)}-{today}.md", "text/markdown")
+
+
+ITEM_COLUMNS = ["cloud", "code", "title", "pillar", "area", "weight", "gating", "status", "owner",
+                "accountable_partner", "due_date", "evidence_url", "notes", "version", "updated_at"]
+
+
+@login_required
+def items_csv(request: HttpRequest) -> HttpResponse:
+    clouds = visible_clouds(request.user)
+    slug = request.GET.get("cloud")
+    if slug:
+        clouds = clouds.filter(pk=get_object_or_404(clouds, slug=slug).pk)
+    rows = (visible_items(request.user).filter(checklist__cloud__in=clouds)
+            .order_by("checklist__cloud__name", "requirement__position")
+            .values_list("checklist__cloud__name", "requirement__code", "requirement__title", "requirement__pillar",
+                         "requirement__area", "requirement__weight", "requirement__gating", "status",
+                         "owner__username", "accountable_partner__name", "due_date", "evidence_url", "notes",
+                         "version", "updated_at"))
+    name = f"items-{slug or 'all'}-{timezone.localdate()}.csv"
+    return _download(to_csv(ITEM_COLUMNS, rows), name, "text/csv")
+
+
+SCORE_COLUMNS = ["cloud", "day", "scope", "score", "level", "reason", "done_weight", "counted_weight",
+                 "open_gating", "overdue", "forecast", "projected_date", "days_late"]
+
+
+@login_required
+def scores_csv(request: HttpRequest) -> HttpResponse:
+    clouds = visible_clouds(request.user)
+    slug = request.GET.get("cloud")
+    if slug:
+        clouds = clouds.filter(pk=get_object_or_404(clouds, slug=slug).pk)
+    since = timezone.localdate() - timezone.timedelta(days=queries.TREND_DAYS - 1)
+    rows = (ScoreSnapshot.objects.filter(cloud__in=clouds, day__gte=since)
+            .order_by("cloud__name", "day", "scope")
+            .values_list("cloud__name", "day", "scope", "score", "level", "reason", "done_weight", "counted_weight",
+                         "open_gating_count", "overdue_count", "forecast_status", "projected_date", "days_late"))
+    name = f"scores-{slug or 'all'}-{timezone.localdate()}.csv"
+    return _download(to_csv(SCORE_COLUMNS, rows), name, "text/csv")
+
