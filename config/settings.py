@@ -160,6 +160,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "readiness.tasks.recompute_all_scores",
         "schedule": crontab(hour=0, minute=5),
     },
+    "send-digests-daily": {"task": "readiness.tasks.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
 }
 
 # Scoring thresholds (DESIGN.md "Scoring"); the rounded score is compared.
@@ -171,6 +172,24 @@ READINESS_GATING_DAYS_BEFORE_DAY1 = env_int("READINESS_GATING_DAYS_BEFORE_DAY1",
 READINESS_FORECAST_WINDOW_DAYS = env_int("READINESS_FORECAST_WINDOW_DAYS", 28, minimum=2)
 READINESS_FORECAST_MIN_POINTS = env_int("READINESS_FORECAST_MIN_POINTS", 10, minimum=2)
 READINESS_FORECAST_MIN_SLOPE = env_decimal("READINESS_FORECAST_MIN_SLOPE", "0.1", minimum=Decimal(0))
+# Insight rules (readiness/insights/rules.py); the Day-1 window is READINESS_GATING_DAYS_BEFORE_DAY1.
+INSIGHTS_SCORE_DROP_POINTS = env_decimal("INSIGHTS_SCORE_DROP_POINTS", "5", minimum=Decimal(0))
+INSIGHTS_SCORE_DROP_DAYS = env_int("INSIGHTS_SCORE_DROP_DAYS", 7, minimum=1)
+INSIGHTS_BLOCKED_DAYS = env_int("INSIGHTS_BLOCKED_DAYS", 7, minimum=1)
+INSIGHTS_STALE_DAYS = env_int("INSIGHTS_STALE_DAYS", 30, minimum=1)
+INSIGHTS_PILLAR_GAP_POINTS = env_decimal("INSIGHTS_PILLAR_GAP_POINTS", "25", minimum=Decimal(0))
+
+# Daily digests: links are built from SITE_URL; email goes through Django's email framework.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "readiness-portal@localhost")
+
 # /healthz fails when the sweep has not finished for this long (with a broker).
 HEALTH_MAX_SWEEP_AGE_SECONDS = env_int("HEALTH_MAX_SWEEP_AGE_SECONDS", 180, minimum=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

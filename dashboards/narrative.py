@@ -92,19 +92,26 @@ def actions_lines(actions: Sequence) -> list[str]:
             + (", gating" if a.gating else "") + ")" for n, a in enumerate(actions, start=1)]
 
 
-def cloud_narrative(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = ()) -> dict:
+def findings_sentence(findings: Sequence) -> str:
+    if not findings:
+        return "No high-severity findings are open."
+    return "High findings: " + "; ".join(f.title for f in findings) + "."
+
+
+def cloud_narrative(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = (),
+                    findings: Sequence = ()) -> dict:
     """Title and sentences for one cloud."""
     level = LEVEL_WORDS.get(row.level, "Not computed")
     return {
         "title": f"{row.name}: {level}" + (f" ({row.reason_text})" if row.reason_text else ""),
         "lines": [score_sentence(row, today), day1_sentence(row, today), gating_sentence(row, gating),
-                  overdue_sentence(row), forecast_sentence(row, today)],
+                  overdue_sentence(row), forecast_sentence(row, today), findings_sentence(findings)],
         "actions_title": "The three actions that would raise readiness most",
         "actions": actions_lines(actions),
     }
 
 
-def portfolio_narrative(rows: Sequence, today: dt.date) -> dict:
+def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = ()) -> dict:
     """Title and sentences for the whole portfolio."""
     if not rows:
         return {"title": "Portfolio: no clouds to report", "lines": ["No clouds match these filters."],
@@ -127,6 +134,10 @@ def portfolio_narrative(rows: Sequence, today: dt.date) -> dict:
     if late:
         lines.append("Projected late: " + "; ".join(f"{row.name} ({_plural(row.days_late, 'day')})" for row in late)
                      + ".")
+    if findings:
+        lines.append("High findings: " + "; ".join(f"{f.cloud} ({f.title})" for f in findings) + ".")
+    else:
+        lines.append("No high-severity findings are open.")
     attention = [row for row in rows if row.level in ("not_ready", "at_risk")]
     clouds = [f"{row.name}: {LEVEL_WORDS[row.level].lower()}, {row.reason_text.lower()}"
               + (f"; {day1_sentence(row, today)[0].lower()}{day1_sentence(row, today)[1:]}"

@@ -248,3 +248,23 @@ def top_actions(cloud, items, count: int = 3) -> list[ActionRow]:
     ]
     actions.sort(key=lambda a: (-a.gain, not a.gating, a.due_date or dt.date.max, a.code))
     return actions[:count]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    cloud_id: int
+    cloud: str
+    rule: str
+    title: str
+    severity: str
+
+
+def open_findings(cloud_ids: Sequence[int], severities: Sequence[str] = ("high",)) -> list[FindingRow]:
+    """Open findings of the given severities, in one query."""
+    from readiness.insights.rules import RULE_TITLES
+    from readiness.models import Finding
+
+    rows = (Finding.objects.filter(cloud_id__in=list(cloud_ids), resolved_at__isnull=True,
+                                   severity__in=list(severities))
+            .order_by("cloud__name", "rule").values_list("cloud_id", "cloud__name", "rule", "severity"))
+    return [FindingRow(cid, name, rule, RULE_TITLES.get(rule, rule), severity) for cid, name, rule, severity in rows]

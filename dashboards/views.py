@@ -20,6 +20,7 @@ from dashboards import figures, queries
 from dashboards.exports import to_csv
 from dashboards.narrative import as_markdown, as_text, cloud_narrative, portfolio_narrative
 from readiness.access import visible_items
+from readiness.insights.register import open_counts
 from readiness.models import ScoreSnapshot
 
 
@@ -55,7 +56,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     today, clouds, chosen, errors, rows = _portfolio(request)
     ids = [cloud.pk for cloud in clouds]
     names = {cloud.pk: cloud.name for cloud in clouds}
-    narrative = portfolio_narrative(rows, today)
+    narrative = portfolio_narrative(rows, today, queries.open_findings(ids))
+    risks = open_counts(ids)
     query = request.GET.urlencode()
     return render(request, "dashboards/portfolio.html", {
         "rows": rows, "today": today, "chosen": chosen, "filter_errors": errors,
@@ -66,6 +68,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "trends": _figure(figures.trend_lines(queries.trend_rows(ids, today), names)),
         },
         "gating": queries.open_gating(ids),
+        "tiles": [(row, risks[row.id]) for row in rows],
         "narrative": narrative, "narrative_text": as_text(narrative),
     })
 
@@ -76,7 +79,8 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
     target = get_object_or_404(visible_clouds(request.user), slug=slug)
     row = queries.portfolio_rows([target], today)[0]
     detail = queries.cloud_detail(target, today)
-    narrative = cloud_narrative(row, today, gating=detail.gating, actions=detail.actions)
+    narrative = cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
+                                findings=queries.open_findings([target.pk]))
     return render(request, "dashboards/cloud.html", {
         "cloud": target, "row": row, "detail": detail, "today": today,
         "figures": {
@@ -98,8 +102,10 @@ def _download(body: str, filename: str, content_type: str) -> HttpResponse:
 
 @login_required
 def portfolio_markdown(request: HttpRequest) -> HttpResponse:
-    today, _, _, _, rows = _portfolio(request)
-    return _download(as_markdown(portfolio_narrative(rows, today)), f"portfolio-{today}.md", "text/markdown")
+    today, clouds, _, _, rows = _portfolio(request)
+    findings = queries.open_findings([cloud.pk for cloud in clouds])
+    return _download(as_markdown(portfolio_narrative(rows, today, findings)), f"portfolio-{today}.md",
+                     "text/markdown")
 
 
 @login_required
@@ -108,7 +114,8 @@ def cloud_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     target = get_object_or_404(visible_clouds(request.user), slug=slug)
     row = queries.portfolio_rows([target], today)[0]
     detail = queries.cloud_detail(target, today)
-    text = as_markdown(cloud_narrative(row, today, gating=detail.gating, actions=detail.actions))
+    text = as_markdown(cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
+                                       findings=queries.open_findings([target.pk])))
     return _download(text, f"{slugify(target.slug)}-{today}.md", "text/markdown")
 
 

@@ -11,6 +11,8 @@ from readiness.models import (
     Checklist,
     ChecklistItem,
     CloudScoreState,
+    DigestDelivery,
+    Finding,
     Framework,
     JobHeartbeat,
     Requirement,
@@ -308,3 +310,28 @@ class CloudScoreStateAdmin(CloudScopedAdminMixin, ReadOnlyAdminMixin, admin.Mode
 @admin.register(JobHeartbeat)
 class JobHeartbeatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "finished_at"]
+
+
+@admin.register(Finding)
+class FindingAdmin(CloudScopedAdminMixin, admin.ModelAdmin):
+    """Findings are written by the insights engine; only the acknowledgement is edited by people."""
+
+    list_display = ["cloud", "rule", "severity", "opened_at", "resolved_at", "acknowledged_at"]
+    list_filter = ["severity", "rule", ("cloud", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["cloud__name", "explanation"]
+    list_select_related = ["cloud"]
+    readonly_fields = ["cloud", "rule", "severity", "explanation", "recommendation", "opened_at", "updated_at",
+                       "resolved_at", "acknowledged_at", "acknowledged_by", "acknowledgement_note"]
+    exclude = ["items"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "day", "sent_at", "finding_count"]
+    list_filter = ["day"]

@@ -23,6 +23,7 @@ from clouds.choices import CloudKind, LifecycleStage, PartnerKind, PartnerRole, 
 from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, Profile
 from readiness.choices import ChangeSource, ItemStatus
 from readiness.framework_file import load_framework_file
+from readiness.insights.engine import refresh_findings
 from readiness.models import Checklist, ChecklistItem, Framework
 from readiness.recompute import rebuild_history
 from readiness.services import start_checklist
@@ -166,6 +167,7 @@ def seed_demo(*, today: dt.date | None = None) -> SeedReport:
         seeded_ids = [cloud.pk for cloud in seeded if cloud is not None]
         if seeded_ids:
             report.add("score snapshots", rebuild_history(seeded_ids, days=HISTORY_DAYS, today=today))
+            report.add("findings", refresh_findings(seeded_ids, today=today)["opened"])
     return report
 
 

@@ -225,3 +225,69 @@ class JobHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.finished_at:%Y-%m-%d %H:%M:%S}"
+
+
+class FindingSeverity(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Finding(models.Model):
+    """A gap an insight rule found in a cloud. One open finding per rule and cloud; it follows
+    its items as they come and go and resolves itself when the rule stops firing. Resolved and
+    acknowledged findings are kept."""
+
+    cloud = models.ForeignKey(Cloud, on_delete=models.CASCADE, related_name="findings")
+    rule = models.CharField(max_length=40)
+    severity = models.CharField(max_length=10, choices=FindingSeverity.choices)
+    explanation = models.TextField()
+    recommendation = models.TextField()
+    items = models.ManyToManyField(ChecklistItem, blank=True, related_name="findings")
+    opened_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    acknowledgement_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["cloud__name", "-opened_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cloud", "rule"], condition=Q(resolved_at__isnull=True),
+                                    name="finding_one_open_per_rule_and_cloud"),
+            models.CheckConstraint(condition=Q(severity__in=FindingSeverity.values), name="finding_severity_valid"),
+            models.CheckConstraint(condition=Q(acknowledged_at__isnull=True) | Q(acknowledgement_note__gt=""),
+                                   name="finding_acknowledgement_has_note"),
+        ]
+        indexes = [models.Index(fields=["cloud", "resolved_at"], name="finding_cloud_open")]
+
+    def __str__(self) -> str:
+        return f"{self.cloud} {self.rule} ({self.severity})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def rule_title(self) -> str:
+        from readiness.insights.rules import RULE_TITLES
+
+        return RULE_TITLES.get(self.rule, self.rule)
+
+
+class DigestDelivery(models.Model):
+    """One row per recipient and day: the daily digest goes out at most once, whatever the job does."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField()
+    sent_at = models.DateTimeField()
+    finding_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_user_and_day")]
+
+    def __str__(self) -> str:
+        return f"digest to {self.user} on {self.day}"

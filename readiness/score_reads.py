@@ -43,6 +43,9 @@ def latest_scores(cloud_ids: Iterable[int], today: dt.date) -> dict[int, LatestS
         missing = [cid for cid, scores in result.items() if scores.overall is None or scores.overall.day != today]
         if missing:
             recompute_scores(missing, today=today)
+            from readiness.insights.engine import refresh_findings  # the daily job's other half
+
+            refresh_findings(missing, today=today)
             result.update(_read(missing, today))
     return result
 

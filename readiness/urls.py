@@ -1,6 +1,6 @@
 from django.urls import path
 
-from readiness import edit_views, views
+from readiness import edit_views, risk_views, views
 
 app_name = "readiness"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("items/<int:pk>/edit/", edit_views.item_edit, name="item_edit"),
     path("items/<int:pk>/history/", views.item_history_page, name="item_history"),
     path("my-items/", views.my_items, name="my_items"),
+    path("risks/", risk_views.risks, name="risks"),
+    path("risks/<int:pk>/acknowledge/", risk_views.acknowledge, name="risk_acknowledge"),
 ]

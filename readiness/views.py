@@ -17,6 +17,7 @@ from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar
 from readiness.filtersets import ChecklistItemFilterSet
 from readiness.forms import BulkEditForm, ItemEditForm
 from readiness.history import item_history
+from readiness.insights.register import open_counts
 from readiness.models import Checklist
 from readiness.progress import area_progress, pillar_progress
 from readiness.score_reads import latest_scores, live_score
@@ -39,9 +40,11 @@ def home(request: HttpRequest) -> HttpResponse:
     clouds = list(visible_clouds(request.user).prefetch_related("compliance_regimes").order_by("name"))
     progress = pillar_progress(cloud.pk for cloud in clouds)
     scores = latest_scores((cloud.pk for cloud in clouds), today)
+    risks = open_counts(cloud.pk for cloud in clouds)
     rows = [
         {
             "cloud": cloud,
+            "risks": risks[cloud.pk],
             "scores": scores[cloud.pk],
             "pillars": [
                 {"label": Pillar(p).label, "progress": progress[cloud.pk][p],

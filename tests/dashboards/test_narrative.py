@@ -21,6 +21,7 @@ def test_a_cloud_with_everything():
         "2 gating items open: PPL-01 (Ada Lovelace).",
         "3 items overdue.",
         "Forecast: 15 days late, reaching 100 by 30 Jul 2026 against Day 1 on 15 Jul 2026.",
+        "No high-severity findings are open.",
     ]
     assert narrative["actions"] == ["1. PPL-01 Screened 24x7 staff (owner Ada Lovelace; +4.2 points, gating)"]
 
@@ -93,6 +94,7 @@ def test_portfolio_counts_levels_and_names_what_needs_attention():
                                       "Mean overall score 84.0 across 2 scored clouds.",
                                       "2 gating items open in total."]
     assert narrative["lines"][3] == "Projected late: Alpha Cloud (15 days)."
+    assert narrative["lines"][4] == "No high-severity findings are open."
     assert narrative["clouds"] == ["Alpha Cloud: at risk, score below the ready threshold; "
                                    "day 1 is 15 Jul 2026, in 30 days."]
     assert portfolio_narrative([], TODAY)["lines"] == ["No clouds match these filters."]
@@ -110,3 +112,15 @@ def test_csv_cells_never_start_a_formula():
     assert [cell(v) for v in ("+1", "-2", "@SUM(A1)", "\tx", "plain", None, 3, D("-1.5"))] == \
         ["'+1", "'-2", "'@SUM(A1)", "'\tx", "plain", "", "3", "-1.5"]
     assert to_csv(["a"], [["=1+1"]]).splitlines()[1] == "'=1+1"
+
+
+def test_high_findings_are_named():
+    from dashboards.queries import FindingRow
+
+    findings = [FindingRow(1, "Alpha Cloud", "gating_overdue", "Gating items overdue", "high"),
+                FindingRow(1, "Alpha Cloud", "forecast_late", "Forecast later than Day 1", "high")]
+    assert lines(cloud_row(), findings=findings)[5] == \
+        "High findings: Gating items overdue; Forecast later than Day 1."
+    portfolio = portfolio_narrative([cloud_row()], TODAY, findings)
+    assert "High findings: Alpha Cloud (Gating items overdue); Alpha Cloud (Forecast later than Day 1)." \
+        in portfolio["lines"]

@@ -39,6 +39,8 @@ EXPECTATIONS = {
     "readiness:item_history": ("get", VIEW),
     "readiness:item_edit": ("post", EDIT),
     "readiness:bulk_edit": ("post", EDIT),
+    "readiness:risks": ("get", EVERYONE_SIGNED_IN),
+    "readiness:risk_acknowledge": ("post", EDIT),
     "dashboards:portfolio": ("get", EVERYONE_SIGNED_IN),
     "dashboards:portfolio_markdown": ("get", EVERYONE_SIGNED_IN),
     "dashboards:cloud": ("get", VIEW),
@@ -64,7 +66,7 @@ def route_names(resolver=None, namespace=""):
 # Routes under /api/, each checked for every caller in tests/api/test_api_matrix.py.
 API_ROUTES = {"item-list", "item-detail", "item-bulk", "cloud-list", "cloud-detail", "cloud-scores",
               "framework-list", "framework-detail", "framework-requirements", "partner-list", "api-schema",
-              "api-docs", "api-not-found"}
+              "api-docs", "api-not-found", "finding-list", "finding-detail"}
 
 
 def test_every_route_has_an_expectation():
@@ -82,6 +84,12 @@ def url_for(name, world, cloud_name):
         return reverse(name, kwargs={"slug": cloud.slug}), item
     if name in ("dashboards:items_csv", "dashboards:scores_csv"):
         return reverse(name) + f"?cloud={cloud.slug}", item
+    if name == "readiness:risk_acknowledge":
+        from readiness.insights.engine import refresh_findings
+        from readiness.models import Finding
+
+        refresh_findings([cloud.pk])
+        return reverse(name, kwargs={"pk": Finding.objects.get(cloud=cloud, rule="unowned").pk}), item
     if name in ("readiness:item", "readiness:item_history", "readiness:item_edit"):
         return reverse(name, kwargs={"pk": item.pk}), item
     return reverse(name), item
@@ -93,7 +101,8 @@ def request_as(client, world, role, method, url, item):
     if method == "get":
         return client.get(url)
     data = {"status": "in_progress", "version": item.version, "items": [f"{item.pk}:{item.version}"],
-            "owner": "", "due_date": "", "evidence_url": "", "notes": "", "na_justification": ""}
+            "owner": "", "due_date": "", "evidence_url": "", "notes": "", "na_justification": "",
+            "note": "Owners are being hired"}
     return client.post(url, data)
 
 
@@ -113,6 +122,12 @@ def test_route_answers_as_expected(client, world, settings, name, role, cloud):
     url, item = url_for(name, world, cloud or "cloud_a")
     response = request_as(client, world, role, method, url, item)
     assert response.status_code == expected, (name, role, cloud, response.status_code)
+    if name == "readiness:risk_acknowledge":
+        from readiness.models import Finding
+
+        acknowledged = Finding.objects.get(cloud=getattr(world, cloud), rule="unowned").acknowledged_at is not None
+        assert acknowledged == (expected == 302 and role != "anonymous")
+        return
     is_edit = name in ("readiness:item_edit", "readiness:bulk_edit")
     if role == "anonymous" and expected == 302 and name != "logout":
         assert response.url.startswith(reverse("login")), response.url
