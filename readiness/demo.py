@@ -279,7 +279,8 @@ def _shape_item(item: ChecklistItem, plan: CloudPlan, today: dt.date, owners: li
         else:
             item.status = ItemStatus.NOT_STARTED
         if item.status != ItemStatus.NOT_STARTED:
-            item.status_changed_at = moment(rng.randint(1, 40))
+            # Work left open on a launched cloud tends to linger: nobody has touched it for weeks.
+            item.status_changed_at = moment(rng.randint(31, 90) if plan.day1_offset < 0 else rng.randint(1, 40))
         if rng.random() < plan.overdue:
             item.due_date = today - dt.timedelta(days=rng.randint(1, 30))
         elif rng.random() < 0.9:
