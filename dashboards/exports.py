@@ -21,7 +21,7 @@ def cell(value) -> str:
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # a ';' locale must not split a cell into a formula
     writer.writerow(header)
     for row in rows:
         writer.writerow([cell(value) for value in row])

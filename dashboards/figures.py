@@ -13,13 +13,18 @@ PILLAR_COLORS = {"people": "#1f77b4", "process": "#9467bd", "technology": "#17be
 PILLAR_LABELS = {"people": "People", "process": "Process", "technology": "Technology"}
 LEVEL_COLORS = {"ready": "#1e7a46", "at_risk": "#b26a00", "not_ready": "#b3261e", None: "#8a93a3"}
 OVERALL_COLOR = "#1d2330"
+# Cloud series: a qualitative palette that avoids the pillar and level colours.
+CLOUD_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#9c755f", "#ff9da7", "#76b7b2",
+                "#edc948", "#bab0ac", "#8cd17d", "#d37295", "#a0cbe8", "#ffbe7d", "#86bcb6", "#d4a6c8"]
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13, "color": "#1d2330"}
 
 
 def _layout(fig: go.Figure, *, title: str, height: int, **extra) -> go.Figure:
     fig.update_layout(title={"text": title, "x": 0, "font": {"size": 16}}, height=height, font=FONT,
                       margin={"l": 60, "r": 20, "t": 50, "b": 60}, paper_bgcolor="#ffffff",
-                      plot_bgcolor="#ffffff", legend={"orientation": "h", "y": -0.2}, **extra)
+                      plot_bgcolor="#ffffff",
+                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left"},
+                      **extra)
     fig.update_xaxes(gridcolor="#eef0f4")
     fig.update_yaxes(gridcolor="#eef0f4")
     return fig
@@ -91,9 +96,11 @@ def trend_lines(points: Iterable[tuple[int, dt.date, Decimal | None]], clouds: d
         days.append(day.isoformat())
         scores.append(_num(score))
     fig = go.Figure()
-    for cloud_id in sorted(series, key=lambda cid: clouds.get(cid, "")):
+    for index, cloud_id in enumerate(sorted(series, key=lambda cid: clouds.get(cid, ""))):
         days, scores = series[cloud_id]
-        fig.add_trace(go.Scatter(x=days, y=scores, mode="lines", name=label(clouds.get(cloud_id, str(cloud_id))),
+        fig.add_trace(go.Scatter(x=days, y=scores, mode="lines" if len(days) > 2 else "lines+markers",
+                                 line={"color": CLOUD_COLORS[index % len(CLOUD_COLORS)]},
+                                 name=label(clouds.get(cloud_id, str(cloud_id))),
                                  hovertemplate="%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>"))
     _layout(fig, title="Overall score, last 90 days", height=380, yaxis={"range": [0, 100], "title": "Score"})
     return fig if series else _empty(fig, "No score history yet")
@@ -102,13 +109,15 @@ def trend_lines(points: Iterable[tuple[int, dt.date, Decimal | None]], clouds: d
 def cloud_scores(history: dict[str, list[tuple[dt.date, Decimal | None]]], *, day1: dt.date | None,
                  forecast, cloud_name: str) -> go.Figure:
     """Overall and pillar scores over time, the forecast line to 100 and Day 1 marked."""
+    history = {scope: points for scope, points in history.items() if any(s is not None for _, s in points)}
     fig = go.Figure()
     for scope, color, width, name in (("overall", OVERALL_COLOR, 3, "Overall"),
                                       *((p, PILLAR_COLORS[p], 1.5, PILLAR_LABELS[p]) for p in PILLAR_LABELS)):
         points = history.get(scope, [])
         if points:
             fig.add_trace(go.Scatter(x=[d.isoformat() for d, _ in points], y=[_num(s) for _, s in points],
-                                     mode="lines", name=name, line={"color": color, "width": width},
+                                     mode="lines" if len(points) > 2 else "lines+markers", name=name,
+                                     line={"color": color, "width": width},
                                      hovertemplate=name + " %{x}: %{y:.1f}<extra></extra>"))
     if forecast is not None and forecast.projected_date is not None and forecast.fitted_last is not None:
         fig.add_trace(go.Scatter(

@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
+from readiness.scoring import DEFAULT_THRESHOLDS, Thresholds
+
 LEVEL_WORDS = {"ready": "Ready", "at_risk": "At risk", "not_ready": "Not ready", None: "Not computed"}
 
 
@@ -41,9 +43,11 @@ def score_sentence(row, today: dt.date) -> str:
 
 
 def day1_sentence(row, today: dt.date) -> str:
-    if row.stage in ("launched", "retired"):
+    if row.stage == "launched":
         when = f" on {_date(row.day1)}" if row.day1 else ""
-        return f"{row.stage_label}{when}; readiness is now kept, not built."
+        return f"Launched{when}; readiness is now kept, not built."
+    if row.stage == "retired":
+        return "Retired" + (f" (Day 1 was {_date(row.day1)})" if row.day1 else "") + "."
     if row.day1 is None:
         return "No Day 1 date is set."
     days = (row.day1 - today).days
@@ -55,6 +59,8 @@ def day1_sentence(row, today: dt.date) -> str:
 
 
 def gating_sentence(row, gating: Sequence = ()) -> str:
+    if row.overall is None and not row.open_gating:
+        return "No gating items to report: the checklist has nothing counted yet."
     if not row.open_gating:
         return "No gating items are open."
     named = ", ".join(f"{g.code} ({g.owner or 'unowned'})" for g in gating[:5])
@@ -63,10 +69,12 @@ def gating_sentence(row, gating: Sequence = ()) -> str:
 
 
 def overdue_sentence(row) -> str:
+    if row.overall is None and not row.overdue:
+        return "No overdue items to report."
     return "Nothing is overdue." if not row.overdue else f"{_plural(row.overdue, 'item')} overdue."
 
 
-def forecast_sentence(row, today: dt.date) -> str:
+def forecast_sentence(row, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     status, reason = row.forecast_status, row.forecast_reason
     if status == "on_track":
         if row.projected_date is None:
@@ -76,18 +84,20 @@ def forecast_sentence(row, today: dt.date) -> str:
     if status == "late":
         return (f"Forecast: {_plural(row.days_late, 'day')} late, reaching 100 by {_date(row.projected_date)}"
                 f" against Day 1 on {_date(row.day1)}.")
+    window, points = thresholds.forecast_window_days, thresholds.forecast_min_points
     return {
-        "launched": "Forecast: not needed, the cloud is launched.",
+        "launched": f"Forecast: not needed, the cloud is {'retired' if row.stage == 'retired' else 'launched'}.",
         "no_day1": "Forecast: none without a Day 1 date.",
         "day1_passed": "Forecast: none, Day 1 has passed.",
-        "not_enough_history": "Forecast: not enough score history yet (fewer than 10 days in the last 28).",
-        "too_slow": "Forecast: none, the score has not been rising over the last four weeks.",
+        "not_enough_history": f"Forecast: not enough score history yet (fewer than {points} days in the last "
+                              f"{window}).",
+        "too_slow": f"Forecast: none, the score has not been rising over the last {window} days.",
     }.get(reason, "Forecast: not computed yet.")
 
 
-def actions_lines(actions: Sequence) -> list[str]:
+def actions_lines(actions: Sequence, *, scored: bool = True) -> list[str]:
     if not actions:
-        return ["No open items: nothing left to raise."]
+        return ["No open items: nothing left to raise."] if scored else ["No checklist items to act on yet."]
     return [f"{n}. {a.code} {a.title} (owner {a.owner or 'unassigned'}; +{a.gain} points"
             + (", gating" if a.gating else "") + ")" for n, a in enumerate(actions, start=1)]
 
@@ -99,15 +109,15 @@ def findings_sentence(findings: Sequence) -> str:
 
 
 def cloud_narrative(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = (),
-                    findings: Sequence = ()) -> dict:
+                    findings: Sequence = (), thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict:
     """Title and sentences for one cloud."""
     level = LEVEL_WORDS.get(row.level, "Not computed")
     return {
         "title": f"{row.name}: {level}" + (f" ({row.reason_text})" if row.reason_text else ""),
         "lines": [score_sentence(row, today), day1_sentence(row, today), gating_sentence(row, gating),
-                  overdue_sentence(row), forecast_sentence(row, today), findings_sentence(findings)],
-        "actions_title": "The three actions that would raise readiness most",
-        "actions": actions_lines(actions),
+                  overdue_sentence(row), forecast_sentence(row, today, thresholds), findings_sentence(findings)],
+        "actions_title": "The actions that would raise readiness most",
+        "actions": actions_lines(actions, scored=row.overall is not None),
     }
 
 
@@ -139,9 +149,9 @@ def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = ())
     else:
         lines.append("No high-severity findings are open.")
     attention = [row for row in rows if row.level in ("not_ready", "at_risk")]
-    clouds = [f"{row.name}: {LEVEL_WORDS[row.level].lower()}, {row.reason_text.lower()}"
-              + (f"; {day1_sentence(row, today)[0].lower()}{day1_sentence(row, today)[1:]}"
-                 if row.stage not in ("launched", "retired") else "") for row in attention]
+    clouds = [f"{row.name}: {LEVEL_WORDS[row.level].lower()} ({row.reason_text})"
+              + (f". {day1_sentence(row, today)}" if row.stage not in ("launched", "retired") else ".")
+              for row in attention]
     return {"title": f"Portfolio readiness on {_date(today)}", "lines": lines, "clouds": clouds}
 
 

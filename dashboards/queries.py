@@ -168,11 +168,27 @@ def trend_rows(cloud_ids: Sequence[int], today: dt.date, days: int = TREND_DAYS)
     )
 
 
-def open_gating(cloud_ids: Sequence[int], *, limit: int | None = 15) -> list[GatingRow]:
+PRE_LAUNCH_STAGES = ("planned", "building", "pre_launch")
+
+
+def gating_count(cloud_ids: Sequence[int]) -> int:
+    return open_gating_items(cloud_ids).count()
+
+
+def open_gating_items(cloud_ids: Sequence[int]):
+    """Open gating items of clouds not yet launched (the ones that can still block a Day 1)."""
+    return ChecklistItem.objects.filter(checklist__is_active=True, checklist__cloud_id__in=list(cloud_ids),
+                                        checklist__cloud__stage__in=PRE_LAUNCH_STAGES, requirement__gating=True,
+                                        status__in=OPEN_STATUSES)
+
+
+def open_gating(cloud_ids: Sequence[int], *, limit: int | None = 15, pre_launch_only: bool = True) -> list[GatingRow]:
     """Open gating items, nearest Day 1 first, then by due date."""
+    items = open_gating_items(cloud_ids) if pre_launch_only else ChecklistItem.objects.filter(
+        checklist__is_active=True, checklist__cloud_id__in=list(cloud_ids), requirement__gating=True,
+        status__in=OPEN_STATUSES)
     rows = (
-        ChecklistItem.objects.filter(checklist__is_active=True, checklist__cloud_id__in=list(cloud_ids),
-                                     requirement__gating=True, status__in=OPEN_STATUSES)
+        items
         .order_by(F("checklist__cloud__day1_date").asc(nulls_last=True), F("due_date").asc(nulls_last=True),
                   "requirement__position")
         .values_list("checklist__cloud__name", "checklist__cloud__slug", "checklist__cloud__day1_date", "pk",
@@ -222,7 +238,7 @@ def cloud_detail(cloud, today: dt.date, days: int = TREND_DAYS) -> CloudDetail:
         .order_by("pillar", "area")
     )
     detail.actions = top_actions(cloud, items)
-    detail.gating = open_gating([cloud.pk], limit=None)
+    detail.gating = open_gating([cloud.pk], limit=None, pre_launch_only=False)
     return detail
 
 

@@ -7,8 +7,10 @@ these views only pick the clouds the user may see and render.
 from __future__ import annotations
 
 import json
+import re
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -22,6 +24,9 @@ from dashboards.narrative import as_markdown, as_text, cloud_narrative, portfoli
 from readiness.access import visible_items
 from readiness.insights.register import open_counts
 from readiness.models import ScoreSnapshot
+from readiness.thresholds import current_thresholds
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _figure(fig) -> dict:
@@ -68,6 +73,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "trends": _figure(figures.trend_lines(queries.trend_rows(ids, today), names)),
         },
         "gating": queries.open_gating(ids),
+        "gating_total": queries.gating_count(ids),
         "tiles": [(row, risks[row.id]) for row in rows],
         "narrative": narrative, "narrative_text": as_text(narrative),
     })
@@ -80,7 +86,7 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
     row = queries.portfolio_rows([target], today)[0]
     detail = queries.cloud_detail(target, today)
     narrative = cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
-                                findings=queries.open_findings([target.pk]))
+                                findings=queries.open_findings([target.pk]), thresholds=current_thresholds())
     return render(request, "dashboards/cloud.html", {
         "cloud": target, "row": row, "detail": detail, "today": today,
         "figures": {
@@ -115,7 +121,7 @@ def cloud_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     row = queries.portfolio_rows([target], today)[0]
     detail = queries.cloud_detail(target, today)
     text = as_markdown(cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
-                                       findings=queries.open_findings([target.pk])))
+                                       findings=queries.open_findings([target.pk]), thresholds=current_thresholds()))
     return _download(text, f"{slugify(target.slug)}-{today}.md", "text/markdown")
 
 
@@ -123,13 +129,21 @@ ITEM_COLUMNS = ["cloud", "code", "title", "pillar", "area", "weight", "gating", 
                 "accountable_partner", "due_date", "evidence_url", "notes", "version", "updated_at"]
 
 
+def _export_clouds(request: HttpRequest):
+    """The clouds an export covers: one (?cloud=) or the portfolio's, with its kind and stage filters."""
+    slug = request.GET.get("cloud")
+    clouds, _, _ = _portfolio_clouds(request)
+    if slug:
+        if not SLUG.fullmatch(slug):
+            raise BadRequest("Give a cloud slug such as france.")
+        clouds = [get_object_or_404(visible_clouds(request.user), slug=slug)]
+    return [cloud.pk for cloud in clouds], slug
+
+
 @login_required
 def items_csv(request: HttpRequest) -> HttpResponse:
-    clouds = visible_clouds(request.user)
-    slug = request.GET.get("cloud")
-    if slug:
-        clouds = clouds.filter(pk=get_object_or_404(clouds, slug=slug).pk)
-    rows = (visible_items(request.user).filter(checklist__cloud__in=clouds)
+    clouds, slug = _export_clouds(request)
+    rows = (visible_items(request.user).filter(checklist__cloud_id__in=clouds)
             .order_by("checklist__cloud__name", "requirement__position")
             .values_list("checklist__cloud__name", "requirement__code", "requirement__title", "requirement__pillar",
                          "requirement__area", "requirement__weight", "requirement__gating", "status",
@@ -145,12 +159,9 @@ SCORE_COLUMNS = ["cloud", "day", "scope", "score", "level", "reason", "done_weig
 
 @login_required
 def scores_csv(request: HttpRequest) -> HttpResponse:
-    clouds = visible_clouds(request.user)
-    slug = request.GET.get("cloud")
-    if slug:
-        clouds = clouds.filter(pk=get_object_or_404(clouds, slug=slug).pk)
+    clouds, slug = _export_clouds(request)
     since = timezone.localdate() - timezone.timedelta(days=queries.TREND_DAYS - 1)
-    rows = (ScoreSnapshot.objects.filter(cloud__in=clouds, day__gte=since)
+    rows = (ScoreSnapshot.objects.filter(cloud_id__in=clouds, day__gte=since)
             .order_by("cloud__name", "day", "scope")
             .values_list("cloud__name", "day", "scope", "score", "level", "reason", "done_weight", "counted_weight",
                          "open_gating_count", "overdue_count", "forecast_status", "projected_date", "days_late"))

@@ -11,6 +11,11 @@
       window.Plotly.newPlot(node, figure.data, figure.layout, {
         responsive: true,
         displaylogo: false,
+        // Nothing may leave the sealed network: no "share to Chart Studio" button.
+        showSendToCloud: false,
+        showEditInChartStudio: false,
+        plotlyServerURL: "",
+        modeBarButtonsToRemove: ["sendDataToCloud", "editInChartStudio"],
         toImageButtonOptions: { format: "png", filename: node.getAttribute("data-filename") || "chart", scale: 2 }
       });
     });

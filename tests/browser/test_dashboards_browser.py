@@ -44,6 +44,9 @@ def test_portfolio_and_cloud_dashboards_draw_their_charts_locally(page, live_ser
     assert len(overall["x"]) == 15 and overall["y"][-1] == 23.8
 
     assert any(url.endswith("/static/vendor/plotly.min.js") for url in scripts)
+    page.hover("#plot-scores")
+    assert page.locator("#plot-scores .modebar-btn[data-title*='PNG']").count() == 1
+    assert page.locator("#plot-scores [data-title*='Chart Studio'], #plot-scores [data-title*='Share']").count() == 0
     assert outside == []
 
 

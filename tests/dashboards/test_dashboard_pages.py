@@ -60,7 +60,7 @@ def test_cloud_dashboard_shows_history_actions_and_a_narrative(client, world):
     assert page.context["narrative"]["title"].startswith("Cloud A: Not ready")
     download = client.get(reverse("dashboards:cloud_markdown", args=["cloud-a"]))
     assert download["Content-Disposition"].startswith("attachment;")
-    assert "three actions" in download.content.decode()
+    assert "actions that would raise readiness most" in download.content.decode()
 
 
 def test_a_new_cloud_without_checklist_or_history_renders(client, world):
@@ -96,3 +96,33 @@ def test_cloud_dashboard_queries_do_not_grow_with_history(client, world):
     small = count(client, reverse("dashboards:cloud", args=["cloud-a"]))
     rebuild_history([world.cloud_a.pk], days=90)
     assert count(client, reverse("dashboards:cloud", args=["cloud-a"])) == small
+
+
+def test_exports_follow_the_portfolio_filters_and_refuse_malformed_clouds(client, world):
+    make_cloud("gov-cloud", name="Gov Cloud", kind="government", partner=world.partner_a, framework=world.framework)
+    client.force_login(world.executive)
+    rows = list(csv.reader(io.StringIO(client.get(reverse("dashboards:items_csv") + "?kind=government")
+                                       .content.decode())))
+    assert {row[0] for row in rows[1:]} == {"Gov Cloud"}
+    assert client.get(reverse("dashboards:items_csv") + "?cloud=a%00b").status_code == 400
+    assert client.get(reverse("dashboards:scores_csv") + "?cloud=NOPE").status_code == 400
+
+
+def test_csv_quotes_every_cell_so_no_locale_splits_a_formula(client, world):
+    item = active_checklist(world.cloud_a).items.get(requirement__code="PPL-01")
+    update_item(item=item, changes={"notes": "see ticket;=SUM(1)"}, actor=None, source=ChangeSource.JOB,
+                expected_version=1)
+    client.force_login(world.executive)
+    body = client.get(reverse("dashboards:items_csv") + "?cloud=cloud-a").content.decode()
+    assert '"see ticket;=SUM(1)"' in body and all(line.startswith('"') for line in body.splitlines())
+
+
+def test_the_gating_table_lists_clouds_not_yet_launched(client, world):
+    import datetime as dt
+
+    from clouds.models import Cloud
+
+    Cloud.objects.filter(pk=world.cloud_b.pk).update(stage="retired", day1_date=dt.date(2020, 1, 1))
+    client.force_login(world.executive)
+    gating = client.get(reverse("dashboards:portfolio")).context["gating"]
+    assert {row.cloud_slug for row in gating} == {"cloud-a"}

@@ -75,14 +75,15 @@ def test_score_undefined():
     assert narrative["title"] == "Alpha Cloud: Not ready (No counted items yet)"
     assert narrative["lines"][0] == "No score yet: the checklist has no counted items (or none was computed)."
     assert narrative["lines"][4].startswith("Forecast: not enough score history yet")
-    assert narrative["actions"] == ["No open items: nothing left to raise."]
+    assert narrative["actions"] == ["No checklist items to act on yet."]
+    assert narrative["lines"][2] == "No gating items to report: the checklist has nothing counted yet."
 
 
 def test_on_track_and_flat_forecasts():
     on_track = cloud_row(forecast_status="on_track", projected_date=TODAY + dt.timedelta(days=20), days_late=0)
     assert lines(on_track)[4] == "Forecast: on track, reaching 100 by 5 Jul 2026, before Day 1 (15 Jul 2026)."
     flat = cloud_row(forecast_status="none", forecast_reason="too_slow", projected_date=None, days_late=None)
-    assert lines(flat)[4] == "Forecast: none, the score has not been rising over the last four weeks."
+    assert lines(flat)[4] == "Forecast: none, the score has not been rising over the last 28 days."
 
 
 def test_portfolio_counts_levels_and_names_what_needs_attention():
@@ -95,8 +96,8 @@ def test_portfolio_counts_levels_and_names_what_needs_attention():
                                       "2 gating items open in total."]
     assert narrative["lines"][3] == "Projected late: Alpha Cloud (15 days)."
     assert narrative["lines"][4] == "No high-severity findings are open."
-    assert narrative["clouds"] == ["Alpha Cloud: at risk, score below the ready threshold; "
-                                   "day 1 is 15 Jul 2026, in 30 days."]
+    assert narrative["clouds"] == ["Alpha Cloud: at risk (Score below the ready threshold). "
+                                   "Day 1 is 15 Jul 2026, in 30 days."]
     assert portfolio_narrative([], TODAY)["lines"] == ["No clouds match these filters."]
 
 
@@ -111,7 +112,7 @@ def test_csv_cells_never_start_a_formula():
     assert cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert [cell(v) for v in ("+1", "-2", "@SUM(A1)", "\tx", "plain", None, 3, D("-1.5"))] == \
         ["'+1", "'-2", "'@SUM(A1)", "'\tx", "plain", "", "3", "-1.5"]
-    assert to_csv(["a"], [["=1+1"]]).splitlines()[1] == "'=1+1"
+    assert to_csv(["a"], [["=1+1"]]).splitlines()[1] == '"\'=1+1"'
 
 
 def test_high_findings_are_named():
@@ -124,3 +125,10 @@ def test_high_findings_are_named():
     portfolio = portfolio_narrative([cloud_row()], TODAY, findings)
     assert "High findings: Alpha Cloud (Gating items overdue); Alpha Cloud (Forecast later than Day 1)." \
         in portfolio["lines"]
+
+
+def test_retired_cloud():
+    row = cloud_row(stage="retired", stage_label="Retired", day1=TODAY - dt.timedelta(days=400),
+                    forecast_status="none", forecast_reason="launched", projected_date=None, days_late=None)
+    text = lines(row)
+    assert text[1] == "Retired (Day 1 was 11 May 2025)." and text[4] == "Forecast: not needed, the cloud is retired."
