@@ -9,7 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, PartnerAPIKey, Profile
-from readiness.models import Checklist, ChecklistItem, Framework, Requirement, ScoreSnapshot
+from readiness.models import (
+    Checklist,
+    ChecklistItem,
+    DigestDelivery,
+    Finding,
+    Framework,
+    Requirement,
+    ScoreSnapshot,
+)
 from tests.builders import active_checklist, make_cloud, make_user
 
 
@@ -30,6 +38,13 @@ def requirement(world, **fields):
               "pillar": "people", "area": "staffing", "weight": 3, "position": 99}
     values.update(fields)
     return Requirement.objects.create(**values)
+
+
+def finding(world, **fields):
+    values = {"cloud": world.cloud_a, "rule": "unowned", "severity": "medium", "explanation": "e",
+              "recommendation": "r", "opened_at": timezone.now(), "updated_at": timezone.now()}
+    values.update(fields)
+    return Finding.objects.create(**values)
 
 
 def update_item_row(world, **fields):
@@ -75,6 +90,13 @@ BAD_ROWS = {
     "snapshot_level_on_overall_only": lambda w: snapshot(w, scope="people", level="ready"),
     "snapshot_done_weight_le_counted": lambda w: snapshot(w, done_weight=11),
     "snapshot_done_le_counted": lambda w: snapshot(w, done_count=5),
+    "finding_one_open_per_rule_and_cloud": lambda w: [finding(w) for _ in range(2)],
+    "finding_severity_valid": lambda w: finding(w, severity="urgent"),
+    "finding_acknowledgement_has_note": lambda w: finding(w, acknowledged_at=timezone.now(), acknowledgement_note=""),
+    "digest_once_per_user_and_day": lambda w: [
+        DigestDelivery.objects.create(user=w.pm_assigned, day=dt.date(2026, 1, 1), sent_at=timezone.now())
+        for _ in range(2)
+    ],
     "apikey_name_unique_per_partner": lambda w: [PartnerAPIKey.objects.create_key(name="sync", partner=w.partner_a)
                                                  for _ in range(2)],
 }
