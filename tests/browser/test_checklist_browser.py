@@ -130,6 +130,13 @@ def test_checklist_and_item_pages_pass_an_axe_scan(page, live_server, world, sig
     assert serious_violations(page) == []
     page.goto(f"{live_server.url}/")
     assert serious_violations(page) == []
+    from readiness.insights.engine import refresh_findings
+
+    refresh_findings(None)
+    for path in ("/risks/", "/dashboards/", "/dashboards/cloud-a/"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        assert serious_violations(page) == [], path
 
 
 def test_justification_shows_only_for_not_applicable_and_a_refusal_keeps_focus(page, live_server, world, sign_in):

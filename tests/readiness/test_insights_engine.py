@@ -162,3 +162,45 @@ def test_demo_register_is_believable(db, settings):
     assert ("forecast_late", "high") in open_rules["netherlands"]
     for launched in ("france", "germany", "singapore", "us-government"):
         assert {rule for rule, _ in open_rules[launched]} & {"stale", "gating_overdue", "blocked_long"}, launched
+
+
+def test_the_register_lists_findings_with_their_items_and_acknowledges(client, world):
+    edit(world, "PPL-01", due_date=TODAY - dt.timedelta(days=1))
+    refresh_findings(None)
+    client.force_login(world.partner_user)
+    page = client.get("/risks/")
+    body = page.content.decode()
+    assert page.status_code == 200 and "Gating items overdue" in body and "unowned" in body
+    assert {f.cloud.slug for f in page.context["findings"]} == {"cloud-a"}
+    finding = open_finding(world, "gating_overdue")
+    assert client.post(f"/risks/{finding.pk}/acknowledge/", {"note": ""}).status_code == 302
+    finding.refresh_from_db()
+    assert finding.acknowledged_at is None  # a note is required
+    client.post(f"/risks/{finding.pk}/acknowledge/", {"note": "New date agreed with the NCOE"})
+    finding.refresh_from_db()
+    assert finding.acknowledged_by == world.partner_user and finding.acknowledgement_note
+    acknowledged = client.get("/risks/?state=acknowledged").content.decode()
+    assert "New date agreed with the NCOE" in acknowledged
+    refresh_findings(None)
+    finding.refresh_from_db()
+    assert finding.acknowledgement_note == "New date agreed with the NCOE" and finding.resolved_at is None
+    filtered = client.get("/risks/?severity=high&rule=gating_overdue&cloud=cloud-a").context["findings"]
+    assert [f.rule for f in filtered] == ["gating_overdue"]
+    assert "Unknown severity" in client.get("/risks/?severity=urgent").content.decode()
+
+
+def test_findings_api_is_scoped_and_filtered(world):
+    from rest_framework.test import APIClient
+
+    from tests.api.conftest import make_key
+
+    refresh_findings(None)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {make_key(world.partner_a, 'risk-tool')}")
+    rows = api.get("/api/v1/findings/").json()
+    assert {row["cloud"] for row in rows} == {"cloud-a"} and rows[0]["status"] == "open"
+    hidden = Finding.objects.filter(cloud=world.cloud_b).first()
+    assert api.get(f"/api/v1/findings/{hidden.pk}/").status_code == 404
+    assert api.get("/api/v1/findings/?cloud=cloud-b").status_code == 404
+    assert api.get("/api/v1/findings/?severity=urgent").status_code == 400
+    assert api.get("/api/v1/findings/?colour=red").status_code == 400
