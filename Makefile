@@ -36,7 +36,7 @@ run: migrate
 	@echo "  Sign in as admin, pm.anna, exec.claire, partner.fr or partner.nl"
 	@echo "  with the password 'readiness-demo' (demo data, local use only)."
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -88,7 +88,7 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
     narrative = cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
                                 findings=queries.open_findings([target.pk]), thresholds=current_thresholds())
     return render(request, "dashboards/cloud.html", {
-        "cloud": target, "row": row, "detail": detail, "today": today,
+        "cloud": target, "row": row, "detail": detail, "today": today, "risks": open_counts([target.pk])[target.pk],
         "figures": {
             "scores": _figure(figures.cloud_scores(detail.history, day1=target.day1_date, forecast=detail.forecast,
                                                    cloud_name=target.name)),

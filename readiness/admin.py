@@ -330,6 +330,9 @@ class FindingAdmin(CloudScopedAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # findings are the register's history
+
 
 @admin.register(DigestDelivery)
 class DigestDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):

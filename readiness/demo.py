@@ -110,11 +110,11 @@ USERS = [
     DemoUser("partner.fr", "Camille", "Martin", UserRole.PARTNER_STAFF, "souveraine-ops", digests=True),
     DemoUser("partner.nl", "Daan", "de Vries", UserRole.PARTNER_STAFF, "polder-trusted", digests=True),
     DemoUser("lucas.bernard", "Lucas", "Bernard", UserRole.PARTNER_STAFF, "souveraine-ops"),
-    DemoUser("jonas.weber", "Jonas", "Weber", UserRole.PARTNER_STAFF, "nordlicht-betrieb"),
+    DemoUser("jonas.weber", "Jonas", "Weber", UserRole.PARTNER_STAFF, "nordlicht-betrieb", digests=True),
     DemoUser("lena.fischer", "Lena", "Fischer", UserRole.PARTNER_STAFF, "nordlicht-betrieb"),
-    DemoUser("weiling.tan", "Wei Ling", "Tan", UserRole.PARTNER_STAFF, "merlion-trusted-ops"),
-    DemoUser("jordan.hayes", "Jordan", "Hayes", UserRole.PARTNER_STAFF, "liberty-federal"),
-    DemoUser("nina.keller", "Nina", "Keller", UserRole.PARTNER_STAFF, "alpenwacht"),
+    DemoUser("weiling.tan", "Wei Ling", "Tan", UserRole.PARTNER_STAFF, "merlion-trusted-ops", digests=True),
+    DemoUser("jordan.hayes", "Jordan", "Hayes", UserRole.PARTNER_STAFF, "liberty-federal", digests=True),
+    DemoUser("nina.keller", "Nina", "Keller", UserRole.PARTNER_STAFF, "alpenwacht", digests=True),
     DemoUser("sanne.bakker", "Sanne", "Bakker", UserRole.PARTNER_STAFF, "polder-trusted"),
 ]
 

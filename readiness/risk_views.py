@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,8 +15,10 @@ from django.views.decorators.http import require_POST
 from clouds.access import managed_clouds, visible_clouds
 from readiness.insights.register import visible_findings
 from readiness.insights.rules import RULE_TITLES
-from readiness.models import ChecklistItem, FindingSeverity
+from readiness.models import ChecklistItem, Finding, FindingSeverity
 
+MAX_FINDINGS = 500
+ITEMS_SHOWN = 20
 STATES = {"open": "Open", "acknowledged": "Acknowledged (open)", "resolved": "Resolved", "all": "All"}
 
 
@@ -50,20 +53,38 @@ def risks(request: HttpRequest) -> HttpResponse:
         if rule not in RULE_TITLES:
             errors.append("Unknown rule.")
         findings = findings.filter(rule=rule)
-    items = ChecklistItem.objects.select_related("requirement", "owner").order_by("requirement__position")
+    counts = findings.aggregate(**{s: Count("id", filter=Q(severity=s)) for s in FindingSeverity.values})
     findings = (findings.select_related("cloud", "acknowledged_by")
-                .prefetch_related(Prefetch("items", queryset=items))
-                .annotate(rank=Case(When(severity="high", then=Value(0)), When(severity="medium", then=Value(1)),
+                .annotate(item_count=Count("items"),
+                          rank=Case(When(severity="high", then=Value(0)), When(severity="medium", then=Value(1)),
                                     default=Value(2), output_field=IntegerField()))
                 .order_by("rank", "cloud__name", "rule", "-opened_at"))
     editable = set(managed_clouds(request.user).values_list("pk", flat=True))
-    rows = list(findings[:500])
+    rows = list(findings[:MAX_FINDINGS])
+    shown = first_items([finding.pk for finding in rows])
+    for finding in rows:
+        finding.shown_items = shown.get(finding.pk, [])
     return render(request, "readiness/risks.html", {
-        "findings": rows, "truncated": len(rows) == 500, "editable": editable, "rule_titles": RULE_TITLES,
+        "findings": rows, "total": sum(counts.values()), "editable": editable, "rule_titles": RULE_TITLES,
         "states": STATES, "state": state, "severities": FindingSeverity.choices, "chosen_severities": severities,
-        "clouds": clouds, "cloud": slug, "rule": rule, "errors": errors,
-        "counts": {s: sum(1 for f in rows if f.severity == s) for s in FindingSeverity.values},
+        "clouds": clouds, "cloud": slug, "rule": rule, "errors": errors, "counts": counts,
+        "items_shown": ITEMS_SHOWN,
     })
+
+
+def first_items(finding_ids: list[int]) -> dict[int, list[ChecklistItem]]:
+    """The first ITEMS_SHOWN items of each finding, in one query (a window function)."""
+    through = Finding.items.through
+    rows = (through.objects.filter(finding_id__in=finding_ids)
+            .annotate(rank=Window(RowNumber(), partition_by=[F("finding_id")],
+                                  order_by=[F("checklistitem__requirement__position").asc()]))
+            .filter(rank__lte=ITEMS_SHOWN)
+            .select_related("checklistitem__requirement", "checklistitem__owner")
+            .order_by("finding_id", "rank"))
+    shown: dict[int, list[ChecklistItem]] = {}
+    for row in rows:
+        shown.setdefault(row.finding_id, []).append(row.checklistitem)
+    return shown
 
 
 @login_required
@@ -83,6 +104,9 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     if finding.resolved_at is not None:
         messages.error(request, "This finding is already resolved.")
+        return redirect(back)
+    if finding.acknowledged_at is not None:
+        messages.error(request, "This finding is already acknowledged; the first acknowledgement is kept.")
         return redirect(back)
     finding.acknowledged_at = timezone.now()
     finding.acknowledged_by = request.user

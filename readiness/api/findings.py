@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ class FindingSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="rule_title", read_only=True)
     items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     status = serializers.SerializerMethodField()
+    rule = serializers.ChoiceField(choices=list(RULE_TITLES), read_only=True)
     acknowledged_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -31,6 +33,7 @@ class FindingSerializer(serializers.ModelSerializer):
                   "acknowledgement_note"]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ChoiceField(choices=["open", "resolved"]))
     def get_status(self, finding) -> str:
         return "open" if finding.resolved_at is None else "resolved"
 
@@ -56,8 +59,10 @@ class FindingViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
+        rank = Case(When(severity="high", then=Value(0)), When(severity="medium", then=Value(1)), default=Value(2),
+                    output_field=IntegerField())
         return (visible_findings(self.request.user).select_related("cloud", "acknowledged_by")
-                .prefetch_related("items").order_by("severity", "cloud__slug", "rule", "-opened_at"))
+                .prefetch_related("items").annotate(rank=rank).order_by("rank", "cloud__slug", "rule", "-opened_at"))
 
     @extend_schema(parameters=FILTERS, responses={
         200: FindingSerializer(many=True), 400: OpenApiResponse(Error, description="Invalid query parameter."),

@@ -30,8 +30,9 @@ def current_thresholds() -> InsightThresholds:
 
 
 def gather(cloud_ids: list[int] | None, today: dt.date, thresholds: InsightThresholds) -> list[CloudFacts]:
-    """Facts for the given clouds (all when None): six queries whatever their number."""
-    clouds = Cloud.objects.order_by("pk")
+    """Facts for the given clouds (all when None): seven queries whatever their number."""
+    # Retired clouds have nothing left to get ready: their findings resolve.
+    clouds = Cloud.objects.exclude(stage="retired").order_by("pk")
     if cloud_ids is not None:
         clouds = clouds.filter(pk__in=cloud_ids)
     cloud_rows = list(clouds.values_list("pk", "name", "stage", "day1_date"))
@@ -48,23 +49,27 @@ def gather(cloud_ids: list[int] | None, today: dt.date, thresholds: InsightThres
                              "requirement__weight", "requirement__gating", "status", "due_date", "owner_id",
                              "changed_on", "updated_on")):
         items[row[0]].append(ItemFact(*row[1:]))
-    before = today - dt.timedelta(days=thresholds.score_drop_days)
     snapshots: dict[tuple[int, str, dt.date], ScoreSnapshot] = {
         (s.cloud_id, s.scope, s.day): s
-        for s in ScoreSnapshot.objects.filter(cloud_id__in=ids, day__in=[today, before])
-        .only("cloud_id", "scope", "day", "score", "forecast_status", "projected_date", "days_late")
+        for s in ScoreSnapshot.objects.filter(cloud_id__in=ids, day=today)
+        .only("cloud_id", "scope", "day", "score", "forecast_status", "forecast_reason", "projected_date",
+              "days_late")
     }
+    # The peak of the previous days, so a drop after a mid-week high counts, and one missing day does not hide it.
+    peaks = dict(ScoreSnapshot.objects.filter(
+        cloud_id__in=ids, scope=SnapshotScope.OVERALL, day__gte=today - dt.timedelta(days=thresholds.score_drop_days),
+        day__lt=today).values("cloud_id").annotate(peak=Max("score")).values_list("cloud_id", "peak"))
     facts = []
     for cloud_id, name, stage, day1 in cloud_rows:
         overall = snapshots.get((cloud_id, SnapshotScope.OVERALL, today))
-        earlier = snapshots.get((cloud_id, SnapshotScope.OVERALL, before))
         slug, version = frameworks.get(cloud_id, (None, None))
         facts.append(CloudFacts(
             id=cloud_id, name=name, stage=stage, day1=day1, items=items[cloud_id],
-            overall=overall.score if overall else None, overall_before=earlier.score if earlier else None,
+            overall=overall.score if overall else None, overall_before=peaks.get(cloud_id),
             pillars={scope: snap.score for (cid, scope, day), snap in snapshots.items()
                      if cid == cloud_id and day == today and scope != SnapshotScope.OVERALL},
             forecast_status=overall.forecast_status if overall else None,
+            forecast_reason=overall.forecast_reason if overall else None,
             projected_date=overall.projected_date if overall else None,
             days_late=overall.days_late if overall else None,
             framework=slug, framework_version=version, newest_version=newest.get(slug) if slug else None,
@@ -82,18 +87,21 @@ def refresh_findings(cloud_ids: Iterable[int] | None = None, *, today: dt.date |
     today = today or timezone.localdate()
     thresholds = thresholds or current_thresholds()
     ids = None if cloud_ids is None else sorted(set(cloud_ids))
-    facts = gather(ids, today, thresholds)
-    wanted: dict[tuple[int, str], FindingSpec] = {
-        (cloud.id, spec.rule): spec for cloud in facts for spec in evaluate(cloud, today, thresholds)
-    }
     now = timezone.now()
     counts = {"opened": 0, "updated": 0, "resolved": 0, "unchanged": 0}
     with transaction.atomic():
-        open_findings = {
-            (f.cloud_id, f.rule): f
-            for f in Finding.objects.select_for_update().filter(cloud_id__in=[c.id for c in facts],
-                                                                resolved_at__isnull=True)
+        # Two refreshes of one cloud run one after the other (a finding that does not exist yet
+        # cannot be row-locked, so the clouds are), in id order to avoid deadlocks.
+        locked = Cloud.objects.select_for_update().order_by("pk")
+        list((locked if ids is None else locked.filter(pk__in=ids)).values_list("pk", flat=True))
+        facts = gather(ids, today, thresholds)
+        wanted: dict[tuple[int, str], FindingSpec] = {
+            (cloud.id, spec.rule): spec for cloud in facts for spec in evaluate(cloud, today, thresholds)
         }
+        scope = Finding.objects.filter(resolved_at__isnull=True)
+        if ids is not None:
+            scope = scope.filter(cloud_id__in=ids)
+        open_findings = {(f.cloud_id, f.rule): f for f in scope}
         through = Finding.items.through
         current_items: dict[int, set[int]] = {}
         for finding_id, item_id in through.objects.filter(

@@ -48,9 +48,10 @@ class CloudFacts:
     day1: dt.date | None
     items: Sequence[ItemFact] = ()  # open items only
     overall: Decimal | None = None
-    overall_before: Decimal | None = None  # `score_drop_days` earlier
+    overall_before: Decimal | None = None  # the highest overall score of the previous `score_drop_days` days
     pillars: dict[str, Decimal | None] = field(default_factory=dict)
     forecast_status: str | None = None
+    forecast_reason: str | None = None
     projected_date: dt.date | None = None
     days_late: int | None = None
     framework: str | None = None
@@ -107,6 +108,14 @@ def gating_near_day1(cloud: CloudFacts, today: dt.date, t: InsightThresholds) ->
 
 
 def forecast_late(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> FindingSpec | None:
+    stalled = (cloud.forecast_reason == "too_slow" and cloud.stage in PRE_LAUNCH and cloud.day1 is not None
+               and cloud.day1 >= today and cloud.overall is not None and cloud.overall < 100)
+    if stalled:
+        return FindingSpec("forecast_late", HIGH, (),
+                           f"The score ({cloud.overall:.1f}) is not rising, so at this pace it never reaches 100: "
+                           f"Day 1 ({_date(cloud.day1)}) will be missed.",
+                           "Find what stalled the work (owners, blockers, capacity) and re-plan with the NCOE; "
+                           "if nothing can move, re-plan Day 1.")
     if cloud.forecast_status != "late":
         return None
     return FindingSpec("forecast_late", HIGH, (),
@@ -123,8 +132,8 @@ def score_drop(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> Findi
     if drop < t.score_drop_points:
         return None
     return FindingSpec("score_drop", MEDIUM, (),
-                       f"The overall score fell {drop:.1f} points in {_plural(t.score_drop_days, 'day')} "
-                       f"({cloud.overall_before:.1f} to {cloud.overall:.1f}).",
+                       f"The overall score fell {drop:.1f} points within {_plural(t.score_drop_days, 'day')} "
+                       f"(from {cloud.overall_before:.1f} to {cloud.overall:.1f}).",
                        "Check the item history for items reopened or marked not done, and confirm the change "
                        "with their owners.")
 
@@ -154,12 +163,12 @@ def blocked_long(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> Fin
 
 def stale(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> FindingSpec | None:
     cutoff = today - dt.timedelta(days=t.stale_days)
-    items = [i for i in cloud.items if i.updated_on < cutoff]
+    items = [i for i in cloud.items if i.updated_on <= cutoff]
     if not items:
         return None
     return FindingSpec("stale", LOW, tuple(i.id for i in items),
-                       f"{_plural(len(items), 'open item')} not updated for more than "
-                       f"{_plural(t.stale_days, 'day')}: {_codes(items)}.",
+                       f"{_plural(len(items), 'open item')} not updated for {_plural(t.stale_days, 'day')} or "
+                       f"more: {_codes(items)}.",
                        "Ask the owners for a status and a date, or mark the items not applicable with a "
                        "justification.")
 

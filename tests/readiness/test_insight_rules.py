@@ -43,7 +43,7 @@ CASES = {
     "unowned": (cloud(items=[item(owner=None)]), cloud(items=[item(owner=3)])),
     "blocked_long": (cloud(items=[item(status="blocked", changed=days(-8))]),
                      cloud(items=[item(status="blocked", changed=days(-7))])),
-    "stale": (cloud(items=[item(updated=days(-31))]), cloud(items=[item(updated=days(-30))])),
+    "stale": (cloud(items=[item(updated=days(-30))]), cloud(items=[item(updated=days(-29))])),
     "pillar_lagging": (cloud(pillars={"people": D("90.0"), "process": D("65.0"), "technology": D("80.0")},
                              items=[item(pillar="process"), item(2, pillar="people")]),
                        cloud(pillars={"people": D("90.0"), "process": D("65.1"), "technology": D("80.0")})),
@@ -85,7 +85,7 @@ def test_near_day1_does_not_apply_to_launched_clouds_and_counts_past_day1():
 def test_thresholds_are_settings():
     strict = InsightThresholds(stale_days=10, blocked_days=2, score_drop_points=D("1"), pillar_gap_points=D("5"),
                                gating_days_before_day1=30)
-    assert rules.stale(cloud(items=[item(updated=days(-11))]), TODAY, strict)
+    assert rules.stale(cloud(items=[item(updated=days(-10))]), TODAY, strict)
     assert rules.blocked_long(cloud(items=[item(status="blocked", changed=days(-3))]), TODAY, strict)
     assert rules.score_drop(cloud(overall=D("69.0")), TODAY, strict)
     assert rules.gating_near_day1(cloud(day1=days(30), items=[item(gating=True)]), TODAY, strict)
@@ -98,3 +98,13 @@ def test_evaluate_runs_every_rule():
                        overall_before=D("60.0"), framework_version=1,
                        pillars={"people": D("90.0"), "process": D("10.0"), "technology": D("80.0")})
     assert {spec.rule for spec in rules.evaluate(everything, TODAY, T)} == set(rules.RULES)
+
+
+def test_a_stalled_pre_launch_score_is_a_late_forecast_too():
+    stalled = cloud(forecast_status="none", forecast_reason="too_slow", overall=D("60.0"))
+    spec = rules.forecast_late(stalled, TODAY, T)
+    assert spec is not None and "never reaches 100" in spec.explanation
+    assert rules.forecast_late(cloud(forecast_status="none", forecast_reason="too_slow", overall=D("100.0")),
+                               TODAY, T) is None
+    assert rules.forecast_late(cloud(stage="launched", forecast_status="none", forecast_reason="too_slow"),
+                               TODAY, T) is None

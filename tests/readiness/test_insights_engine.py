@@ -204,3 +204,46 @@ def test_findings_api_is_scoped_and_filtered(world):
     assert api.get("/api/v1/findings/?cloud=cloud-b").status_code == 404
     assert api.get("/api/v1/findings/?severity=urgent").status_code == 400
     assert api.get("/api/v1/findings/?colour=red").status_code == 400
+
+
+def test_score_drop_compares_with_the_peak_of_the_week(world):
+    snapshot(world, "overall", "80.0", day=TODAY - dt.timedelta(days=3))
+    snapshot(world, "overall", "70.0", day=TODAY - dt.timedelta(days=7))
+    snapshot(world, "overall", "74.0")
+    refresh_findings([world.cloud_a.pk])
+    assert "from 80.0 to 74.0" in open_finding(world, "score_drop").explanation
+
+
+def test_retired_clouds_keep_no_open_findings(world):
+    refresh_findings(None)
+    assert open_finding(world, "unowned") is not None
+    Cloud.objects.filter(pk=world.cloud_a.pk).update(stage="retired", day1_date=TODAY - dt.timedelta(days=900))
+    refresh_findings(None)
+    assert not Finding.objects.filter(cloud=world.cloud_a, resolved_at__isnull=True).exists()
+
+
+def test_a_second_acknowledgement_does_not_replace_the_first(client, world):
+    refresh_findings(None)
+    finding = open_finding(world, "unowned")
+    client.force_login(world.pm_assigned)
+    client.post(f"/risks/{finding.pk}/acknowledge/", {"note": "First note"})
+    client.force_login(world.admin)
+    client.post(f"/risks/{finding.pk}/acknowledge/", {"note": "Second note"})
+    finding.refresh_from_db()
+    assert (finding.acknowledgement_note, finding.acknowledged_by) == ("First note", world.pm_assigned)
+
+
+def test_the_register_shows_a_bounded_number_of_items_per_finding(client, world):
+    from readiness.risk_views import ITEMS_SHOWN
+
+    codes = [(f"TEC-{n:02d}", "technology", "tooling", 1, False) for n in range(1, 41)]
+    big = make_framework(codes, slug="big")
+    from tests.builders import make_cloud
+
+    make_cloud("big-cloud", partner=world.partner_a, framework=big)
+    refresh_findings(None)
+    client.force_login(world.executive)
+    page = client.get("/risks/?cloud=big-cloud&rule=unowned")
+    finding = page.context["findings"][0]
+    assert finding.item_count == 40 and len(finding.shown_items) == ITEMS_SHOWN
+    assert "the first 20 shown" in page.content.decode()
