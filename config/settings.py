@@ -239,6 +239,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "readiness.choices.ItemStatus",
+        "FindingStatusEnum": [("open", "open"), ("resolved", "resolved")],
+    },
 }
 
 # Production hardening: on whenever DEBUG is off.
