@@ -46,8 +46,25 @@ def cases(context: dict) -> list[Case]:
     started = time.perf_counter()
     context["first_counts"] = refresh_findings(None)
     context["first_s"] = time.perf_counter() - started
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from clouds.choices import UserRole
+    from clouds.models import Profile
+
+    executive = get_user_model().objects.create_user("exec", password="bench-password")
+    Profile.objects.create(user=executive, role=UserRole.EXECUTIVE)
+    client = Client()
+    client.force_login(executive)
+
+    def register():
+        response = client.get("/risks/")
+        assert response.status_code == 200
+        context["register_bytes"] = len(response.content)
+
     return [Case(f"whole engine, {CLOUDS} clouds x {ITEMS} items", lambda: refresh_findings(None), warmup=1,
-                 repeat=5)]
+                 repeat=5),
+            Case("risk register page, executive, every cloud", register, warmup=2, repeat=10)]
 
 
 def queries_for(ids) -> int:
@@ -65,7 +82,9 @@ def queries_for(ids) -> int:
 def report(context: dict, results) -> dict:
     from readiness.models import Finding
 
-    engine = results[0]
+    engine, register = results
+    print(f"risk register page: median {register.median_ms:.1f} ms, {register.queries} queries, "
+          f"{context['register_bytes'] / 1024:.0f} KiB")
     ids = context["ids"]
     queries, queries_small = queries_for(ids), queries_for(ids[:SMALL])
     open_findings = Finding.objects.filter(resolved_at__isnull=True).count()
@@ -75,6 +94,7 @@ def report(context: dict, results) -> dict:
     assert queries == queries_small, "the engine's queries grow with the clouds"
     return {"items": CLOUDS * ITEMS, "clouds": CLOUDS, "seconds": round(engine.median_ms / 1000, 3),
             "first_run_seconds": round(context["first_s"], 3), "findings": open_findings, "queries": queries,
+            "register_ms": round(register.median_ms, 1),
             "queries_small": queries_small}
 
 
