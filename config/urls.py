@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.api.errors import api_not_found
 from readiness import views as readiness_views
@@ -22,7 +22,7 @@ urlpatterns = [
     path("api/v1/", include("readiness.api.urls")),
     path("api/v1/", include("clouds.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ answers JSON, in DEBUG too.
     re_path(r"^api/", api_not_found, name="api-not-found"),
 ]

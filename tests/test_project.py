@@ -70,3 +70,9 @@ def test_seed_demo_refuses_to_run_with_debug_off(tmp_path):
     result = run_manage("seed_demo", env_overrides={**PRODUCTION_ENV, "DATABASE_URL": database})
     assert result.returncode != 0
     assert "refuses to run with DEBUG off" in result.stderr
+
+
+def test_pages_carry_a_content_security_policy(client, db):
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "connect-src 'self'" in policy and "'unsafe-eval'" not in policy

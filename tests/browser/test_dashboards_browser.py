@@ -26,6 +26,9 @@ def test_portfolio_and_cloud_dashboards_draw_their_charts_locally(page, live_ser
     rebuild_history(None, days=15)
     sign_in(page.context, world.executive)
     outside = outside_requests(page)
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
     scripts = []
     page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
 
@@ -48,6 +51,7 @@ def test_portfolio_and_cloud_dashboards_draw_their_charts_locally(page, live_ser
     assert page.locator("#plot-scores .modebar-btn[data-title*='PNG']").count() == 1
     assert page.locator("#plot-scores [data-title*='Chart Studio'], #plot-scores [data-title*='Share']").count() == 0
     assert outside == []
+    assert blocked == []  # the policy blocks nothing the dashboards need
 
 
 def test_a_hostile_cloud_name_stays_text_in_page_charts_narrative_and_downloads(page, live_server, world, sign_in):
