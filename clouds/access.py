@@ -91,22 +91,6 @@ def visible_profiles(user: PortalUser) -> QuerySet[Profile]:
     return Profile.objects.none()
 
 
-def users_seeing_cloud(cloud: Cloud) -> QuerySet:
-    """Active users who can see `cloud`: members of its partners, and staff roles without a partner."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model().objects.filter(is_active=True)
-        .filter(
-            Q(profile__partner__cloud_links__cloud=cloud)
-            | Q(profile__partner__isnull=True, profile__role__in=_ROLES_SEEING_ALL)
-            | Q(profile__isnull=True, is_superuser=True)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 def own_partners(user: PortalUser) -> QuerySet[Partner]:
     """The user's (or key's) own partner; every partner for roles not tied to one."""
     partner_id = partner_id_of(user)

@@ -5,12 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from clouds.access import PortalUser, managed_clouds, visible_clouds
-from readiness.models import Checklist, ChecklistItem
-
-
-def visible_checklists(user: PortalUser) -> QuerySet[Checklist]:
-    """Active checklists of the clouds the user may see."""
-    return Checklist.objects.filter(is_active=True, cloud__in=visible_clouds(user))
+from readiness.models import ChecklistItem
 
 
 def visible_items(user: PortalUser) -> QuerySet[ChecklistItem]:

@@ -231,22 +231,6 @@ class Forecast:
     last_day: dt.date | None = None  # the fitted line's last point: (last_day, fitted_last)
     fitted_last: Decimal | None = None
 
-    @property
-    def text(self) -> str:
-        if self.status == FORECAST_ON_TRACK:
-            if self.projected_date is None:
-                return "On track (complete)"
-            return f"On track: 100 by {self.projected_date:%-d %b %Y}"
-        if self.status == FORECAST_LATE:
-            return f"{self.days_late} days late: 100 by {self.projected_date:%-d %b %Y}"
-        return {
-            NO_FORECAST_LAUNCHED: "Launched",
-            NO_FORECAST_NO_DAY1: "No Day 1 set",
-            NO_FORECAST_DAY1_PASSED: "Day 1 has passed",
-            NO_FORECAST_FEW_POINTS: "Not enough history",
-            NO_FORECAST_FLAT: "No progress trend",
-        }[self.reason]
-
 
 def forecast_day1(
     history: Mapping[dt.date, Decimal | None] | Sequence[tuple[dt.date, Decimal | None]],

@@ -139,11 +139,6 @@ class BulkResponseSerializer(serializers.Serializer):
     items = ItemSerializer(many=True)
 
 
-class ItemPageSerializer(serializers.Serializer):
-    next = serializers.CharField(allow_null=True, help_text="URL of the next page, or null on the last one.")
-    results = ItemSerializer(many=True)
-
-
 class SnapshotSerializer(serializers.ModelSerializer):
     level = serializers.CharField(read_only=True, help_text="ready, at_risk or not_ready; empty on pillar rows.")
     reason = serializers.CharField(read_only=True, help_text="Reason code of the level; empty on pillar rows.")

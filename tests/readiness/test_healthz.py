@@ -50,5 +50,8 @@ def test_with_broker_the_sweep_age_decides(client, db, settings):
     assert stale.status_code == 503 and stale.json()["sweep"]["age_seconds"] > settings.HEALTH_MAX_SWEEP_AGE_SECONDS
 
 
-def test_healthz_needs_no_login_and_only_answers_get(client, db):
+def test_healthz_needs_no_login_and_only_answers_get(client, db, settings):
+    settings.REDIS_URL = None
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"  # anonymous
     assert client.post("/healthz").status_code == 405
