@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run    - set up, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run the test suite (SQLite unless DATABASE_URL is set)"
-	@echo "make lint   - ruff check"
+	@echo "make lint   - ruff check and the import layers (import-linter)"
 	@echo "make bench  - benchmarks against the PostgreSQL server named by DATABASE_URL"
 	@echo "make worker / make beat - Celery worker and scheduler against REDIS_URL"
 
@@ -43,6 +43,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

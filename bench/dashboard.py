@@ -23,8 +23,8 @@ def setup() -> dict:
     from clouds.models import Cloud, CloudPartner, Partner, Profile
     from readiness.demo import FRAMEWORK_FILE
     from readiness.framework_file import load_framework_file
-    from readiness.recompute import recompute_scores
     from readiness.services import start_checklist
+    from readiness.snapshots.recompute import recompute_scores
 
     framework = load_framework_file(FRAMEWORK_FILE).framework
     for n in range(CLOUDS):

@@ -19,8 +19,8 @@ def setup() -> dict:
     from django.db import connection
 
     from clouds.models import Cloud
-    from readiness.recompute import rebuild_history, recompute_scores
     from readiness.services import start_checklist
+    from readiness.snapshots.recompute import rebuild_history, recompute_scores
 
     framework = make_framework("bench-big", ITEMS)
     for n in range(CLOUDS):

@@ -94,7 +94,7 @@ def setup() -> dict:
     small_cloud = Cloud.objects.create(slug="small-cloud", name="Small", country_code="FR", stage="pre_launch")
     start_checklist(cloud=small_cloud, framework=small, actor=None)
     spread_statuses()
-    from readiness.recompute import recompute_scores
+    from readiness.snapshots.recompute import recompute_scores
 
     recompute_scores(None)  # first snapshots exist, as in steady state
     return {"clouds": clouds, "small_cloud": small_cloud, "edits": 0}
@@ -119,7 +119,7 @@ def edit_one_item(context: dict, cloud) -> None:
 def cases(context: dict) -> list[Case]:
     from django.db import connection
 
-    from readiness.recompute import recompute_scores
+    from readiness.snapshots.recompute import recompute_scores
 
     one = context["clouds"][0]
 
@@ -156,7 +156,7 @@ def check_sums_agree(context: dict) -> int:
     from django.db import connection
 
     from readiness.models import ScoreSnapshot
-    from readiness.recompute import recompute_scores
+    from readiness.snapshots.recompute import recompute_scores
 
     recompute_scores(None)
     with connection.cursor() as cursor:
@@ -179,7 +179,7 @@ def queries_per_recompute(cloud) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from readiness.recompute import recompute_scores
+    from readiness.snapshots.recompute import recompute_scores
 
     with CaptureQueriesContext(connection) as captured:
         recompute_scores([cloud.pk])

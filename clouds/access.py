@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -58,7 +59,7 @@ def visible_clouds(user: PortalUser) -> QuerySet[Cloud]:
 
 
 def managed_clouds(user: PortalUser) -> QuerySet[Cloud]:
-    """Visible clouds whose checklists the user may change (DESIGN.md "Access")."""
+    """Visible clouds whose checklists the user may change (README "Editing checklists")."""
     role = role_of(user)
     clouds = visible_clouds(user)
     if role == UserRole.ADMINISTRATOR:
@@ -103,8 +104,6 @@ def own_partners(user: PortalUser) -> QuerySet[Partner]:
 
 def users_editing_cloud(cloud: Cloud) -> QuerySet:
     """Active users who may change `cloud`'s items: its partners' staff, its program managers, administrators."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model().objects.filter(is_active=True)
         .filter(

@@ -1,5 +1,7 @@
 from django.db import models
 
+from clouds import stages
+
 
 class CloudKind(models.TextChoices):
     SOVEREIGN = "sovereign", "Sovereign"
@@ -7,11 +9,11 @@ class CloudKind(models.TextChoices):
 
 
 class LifecycleStage(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    BUILDING = "building", "Building"
-    PRE_LAUNCH = "pre_launch", "Pre-launch"
-    LAUNCHED = "launched", "Launched"
-    RETIRED = "retired", "Retired"
+    PLANNED = stages.PLANNED, "Planned"
+    BUILDING = stages.BUILDING, "Building"
+    PRE_LAUNCH = stages.PRE_LAUNCH, "Pre-launch"
+    LAUNCHED = stages.LAUNCHED, "Launched"
+    RETIRED = stages.RETIRED, "Retired"
 
 
 class PartnerKind(models.TextChoices):

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from rest_framework_api_key.models import AbstractAPIKey
 
+from clouds.audit import audit_trail
 from clouds.choices import CloudKind, LifecycleStage, PartnerKind, PartnerRole, UserRole
-from clouds.history import audit_trail
 
 COUNTRY_CODE_REGEX = r"^[A-Z]{2}$"
 SLUG_REGEX = r"^[a-z0-9]+(-[a-z0-9]+)*$"

@@ -155,8 +155,22 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # way and the sweep recomputes stale clouds once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
                                     "interval_max": 0.3}
+# A task is acknowledged only once it has finished, so one lost with a killed worker is delivered
+# again: by Redis after TASK_VISIBILITY_TIMEOUT seconds (unacknowledged messages go back to the
+# queue), or at once when only a pool child died. Every task is idempotent, so a second run is
+# harmless. Keep the timeout longer than the slowest task (the daily refresh of every cloud).
+TASK_VISIBILITY_TIMEOUT = env_int("TASK_VISIBILITY_TIMEOUT", 300, minimum=1)
+# Workers look for such messages every few seconds (kombu's default, every 100 s, would add more
+# than a minute to the redelivery).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, TASK_VISIBILITY_TIMEOUT // 5)),
+    "unacked_restore_throttle": 1,
+}
+# The sweep refreshes every stale cloud: the longest a cloud stays stale when a refresh was lost.
+SCORE_SWEEP_SECONDS = env_int("SCORE_SWEEP_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stale-scores": {"task": "readiness.tasks.sweep_stale_scores", "schedule": 60.0},
+    "sweep-stale-scores": {"task": "readiness.tasks.sweep_stale_scores", "schedule": float(SCORE_SWEEP_SECONDS)},
     "recompute-all-scores-daily": {
         "task": "readiness.tasks.recompute_all_scores",
         "schedule": crontab(hour=0, minute=5),
@@ -164,7 +178,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-digests-daily": {"task": "readiness.tasks.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
 }
 
-# Scoring thresholds (DESIGN.md "Scoring"); the rounded score is compared.
+# Scoring thresholds (README "Readiness scores"); the rounded score is compared.
 READINESS_READY_SCORE = env_int("READINESS_READY_SCORE", 90, minimum=0)
 READINESS_AT_RISK_SCORE = env_int("READINESS_AT_RISK_SCORE", 70, minimum=0)
 if READINESS_AT_RISK_SCORE > READINESS_READY_SCORE or READINESS_READY_SCORE > 100:
@@ -204,7 +218,7 @@ CACHES = {
     )
 }
 
-# REST API for partner tools (DESIGN.md "REST API").
+# REST API for partner tools (README "REST API for partner tools").
 API_MAX_BODY_BYTES = 1024 * 1024
 CSRF_FAILURE_VIEW = "config.api.errors.csrf_failure"
 API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "1200/min")

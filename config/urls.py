@@ -4,15 +4,15 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.api.errors import api_not_found
-from readiness import views as readiness_views
-from readiness.health import healthz
-from readiness.views import PortalLoginView
+from readiness.views import home as readiness_home
+from readiness.views.health import healthz
+from readiness.views.home import PortalLoginView
 
 admin.site.site_header = "Support-readiness portal administration"
 admin.site.site_title = "Readiness admin"
 
 urlpatterns = [
-    path("", readiness_views.home, name="home"),
+    path("", readiness_home.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", PortalLoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -71,7 +71,8 @@ def area_heatmap(rows: Sequence[dict], clouds: dict[int, str]) -> go.Figure:
         line, labels = [], []
         for _, area in areas:
             row = values.get((cid, area))
-            share = round(100 * row["done"] / row["counted"], 1) if row and row["counted"] else None
+            share = (round(100 * row["done_weight"] / row["counted_weight"], 1)
+                     if row and row["counted_weight"] else None)
             line.append(share)
             labels.append("n/a" if share is None else f"{share:.0f}%")
         z.append(line)

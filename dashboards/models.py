@@ -1,1 +1,1 @@
-# Dashboards own no tables: they read snapshots and items (see DESIGN.md).
+# Dashboards own no tables: they read snapshots and items (README "Layout").

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
+from clouds.stages import LAUNCHED, RETIRED
 from readiness.scoring import DEFAULT_THRESHOLDS, Thresholds
 
 LEVEL_WORDS = {"ready": "Ready", "at_risk": "At risk", "not_ready": "Not ready", None: "Not computed"}
@@ -43,10 +44,10 @@ def score_sentence(row, today: dt.date) -> str:
 
 
 def day1_sentence(row, today: dt.date) -> str:
-    if row.stage == "launched":
+    if row.stage == LAUNCHED:
         when = f" on {_date(row.day1)}" if row.day1 else ""
         return f"Launched{when}; readiness is now kept, not built."
-    if row.stage == "retired":
+    if row.stage == RETIRED:
         return "Retired" + (f" (Day 1 was {_date(row.day1)})" if row.day1 else "") + "."
     if row.day1 is None:
         return "No Day 1 date is set."
@@ -86,7 +87,7 @@ def forecast_sentence(row, today: dt.date, thresholds: Thresholds = DEFAULT_THRE
                 f" against Day 1 on {_date(row.day1)}.")
     window, points = thresholds.forecast_window_days, thresholds.forecast_min_points
     return {
-        "launched": f"Forecast: not needed, the cloud is {'retired' if row.stage == 'retired' else 'launched'}.",
+        "launched": f"Forecast: not needed, the cloud is {row.stage_label.lower()}.",
         "no_day1": "Forecast: none without a Day 1 date.",
         "day1_passed": "Forecast: none, Day 1 has passed.",
         "not_enough_history": f"Forecast: not enough score history yet (fewer than {points} days in the last "
@@ -150,7 +151,7 @@ def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = ())
         lines.append("No high-severity findings are open.")
     attention = [row for row in rows if row.level in ("not_ready", "at_risk")]
     clouds = [f"{row.name}: {LEVEL_WORDS[row.level].lower()} ({row.reason_text})"
-              + (f". {day1_sentence(row, today)}" if row.stage not in ("launched", "retired") else ".")
+              + (f". {day1_sentence(row, today)}" if row.stage not in (LAUNCHED, RETIRED) else ".")
               for row in attention]
     return {"title": f"Portfolio readiness on {_date(today)}", "lines": lines, "clouds": clouds}
 

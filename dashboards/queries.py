@@ -11,14 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 
-from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar, SnapshotScope
-from readiness.models import ChecklistItem, ScoreSnapshot
-from readiness.score_reads import latest_scores
+from clouds.stages import PRE_LAUNCH_STAGES
+from readiness.choices import ItemStatus, Pillar, SnapshotScope
+from readiness.insights.register import open_finding_rows
+from readiness.insights.registry import title_of
+from readiness.models import ChecklistItem, ScoreSnapshot, overdue_condition
 from readiness.scoring import REASON_TEXT, Forecast, forecast_day1
-from readiness.thresholds import current_thresholds
+from readiness.snapshots.reads import latest_scores
+from readiness.snapshots.sums import COUNTED, area_sums, done_and_counted
+from readiness.snapshots.thresholds import current_thresholds
+from readiness.terms import HIGH
 
 TREND_DAYS = 90
 
@@ -148,16 +152,8 @@ def portfolio_rows(clouds: Sequence, today: dt.date) -> list[CloudRow]:
 
 
 def area_shares(cloud_ids: Sequence[int]) -> list[dict]:
-    """Per cloud and area: share of counted weight done (one query)."""
-    weight = F("requirement__weight")
-    return list(
-        ChecklistItem.objects.filter(checklist__is_active=True, checklist__cloud_id__in=list(cloud_ids))
-        .exclude(status=ItemStatus.NOT_APPLICABLE)
-        .values(cloud_id=F("checklist__cloud_id"), area=F("requirement__area"), pillar=F("requirement__pillar"))
-        .annotate(counted=Coalesce(Sum(weight), Value(0)),
-                  done=Coalesce(Sum(weight, filter=Q(status=ItemStatus.DONE)), Value(0)))
-        .order_by("pillar", "area")
-    )
+    """Per cloud and area: the done and counted sums (one query)."""
+    return area_sums(ChecklistItem.objects.active().of_clouds(cloud_ids).filter(COUNTED))
 
 
 def trend_rows(cloud_ids: Sequence[int], today: dt.date, days: int = TREND_DAYS) -> list[tuple[int, dt.date, Decimal]]:
@@ -168,25 +164,20 @@ def trend_rows(cloud_ids: Sequence[int], today: dt.date, days: int = TREND_DAYS)
     )
 
 
-PRE_LAUNCH_STAGES = ("planned", "building", "pre_launch")
-
-
 def gating_count(cloud_ids: Sequence[int]) -> int:
     return open_gating_items(cloud_ids).count()
 
 
 def open_gating_items(cloud_ids: Sequence[int]):
     """Open gating items of clouds not yet launched (the ones that can still block a Day 1)."""
-    return ChecklistItem.objects.filter(checklist__is_active=True, checklist__cloud_id__in=list(cloud_ids),
-                                        checklist__cloud__stage__in=PRE_LAUNCH_STAGES, requirement__gating=True,
-                                        status__in=OPEN_STATUSES)
+    return (ChecklistItem.objects.active().of_clouds(cloud_ids).open().gating()
+            .filter(checklist__cloud__stage__in=PRE_LAUNCH_STAGES))
 
 
 def open_gating(cloud_ids: Sequence[int], *, limit: int | None = 15, pre_launch_only: bool = True) -> list[GatingRow]:
     """Open gating items, nearest Day 1 first, then by due date."""
-    items = open_gating_items(cloud_ids) if pre_launch_only else ChecklistItem.objects.filter(
-        checklist__is_active=True, checklist__cloud_id__in=list(cloud_ids), requirement__gating=True,
-        status__in=OPEN_STATUSES)
+    items = (open_gating_items(cloud_ids) if pre_launch_only
+             else ChecklistItem.objects.active().of_clouds(cloud_ids).open().gating())
     rows = (
         items
         .order_by(F("checklist__cloud__day1_date").asc(nulls_last=True), F("due_date").asc(nulls_last=True),
@@ -214,8 +205,8 @@ def cloud_detail(cloud, today: dt.date, days: int = TREND_DAYS) -> CloudDetail:
         detail.forecast = forecast_day1(overall, today=overall[-1][0], day1=cloud.day1_date, stage=cloud.stage,
                                         thresholds=current_thresholds())
 
-    items = ChecklistItem.objects.filter(checklist__is_active=True, checklist__cloud=cloud)
-    overdue = Q(status__in=OPEN_STATUSES, due_date__lt=today)
+    items = ChecklistItem.objects.active().of_clouds([cloud.pk])
+    overdue = overdue_condition(today)
     blocked = Q(status=ItemStatus.BLOCKED)
     for target, key in ((detail.by_owner, "owner"), (detail.by_partner, "accountable_partner")):
         fields = (["owner__first_name", "owner__last_name", "owner__username"] if key == "owner"
@@ -228,15 +219,7 @@ def cloud_detail(cloud, today: dt.date, days: int = TREND_DAYS) -> CloudDetail:
             target.append({"name": label or ("Unowned" if key == "owner" else "No partner"),
                            "overdue": row["overdue"], "blocked": row["blocked"]})
 
-    weight = F("requirement__weight")
-    detail.areas = list(
-        items.exclude(status=ItemStatus.NOT_APPLICABLE)
-        .values(area=F("requirement__area"), pillar=F("requirement__pillar"))
-        .annotate(counted=Coalesce(Sum(weight), Value(0)),
-                  done=Coalesce(Sum(weight, filter=Q(status=ItemStatus.DONE)), Value(0)),
-                  items=Count("id"), items_done=Count("id", filter=Q(status=ItemStatus.DONE)))
-        .order_by("pillar", "area")
-    )
+    detail.areas = area_sums(items.filter(COUNTED))
     detail.actions = top_actions(cloud, items)
     detail.gating = open_gating([cloud.pk], limit=None, pre_launch_only=False)
     return detail
@@ -248,12 +231,12 @@ def top_actions(cloud, items, count: int = 3) -> list[ActionRow]:
     Closing an item of weight w in a pillar with counted weight W adds 100*w/W to that pillar,
     and 1/n of that to the overall score, n being the number of defined pillars.
     """
-    counted = dict(items.exclude(status=ItemStatus.NOT_APPLICABLE).values_list("requirement__pillar")
-                   .annotate(total=Sum("requirement__weight")).order_by())
+    counted = {row["requirement__pillar"]: row["counted_weight"]
+               for row in items.values("requirement__pillar").annotate(**done_and_counted()).order_by()}
     defined = len([total for total in counted.values() if total])
     if not defined:
         return []
-    candidates = (items.filter(status__in=OPEN_STATUSES)
+    candidates = (items.open()
                   .values_list("pk", "requirement__code", "requirement__title", "requirement__pillar",
                                "requirement__weight", "requirement__gating", "status", "due_date",
                                "owner__first_name", "owner__last_name", "owner__username"))
@@ -275,12 +258,7 @@ class FindingRow:
     severity: str
 
 
-def open_findings(cloud_ids: Sequence[int], severities: Sequence[str] = ("high",)) -> list[FindingRow]:
-    """Open findings of the given severities, in one query."""
-    from readiness.insights.rules import RULE_TITLES
-    from readiness.models import Finding
-
-    rows = (Finding.objects.filter(cloud_id__in=list(cloud_ids), resolved_at__isnull=True,
-                                   severity__in=list(severities))
-            .order_by("cloud__name", "rule").values_list("cloud_id", "cloud__name", "rule", "severity"))
-    return [FindingRow(cid, name, rule, RULE_TITLES.get(rule, rule), severity) for cid, name, rule, severity in rows]
+def open_findings(cloud_ids: Sequence[int], severities: Sequence[str] = (HIGH,)) -> list[FindingRow]:
+    """Open findings of the given severities, in one query (asked of the register)."""
+    return [FindingRow(cid, name, rule, title_of(rule), severity)
+            for cid, name, rule, severity in open_finding_rows(cloud_ids, severities)]

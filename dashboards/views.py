@@ -24,7 +24,7 @@ from dashboards.narrative import as_markdown, as_text, cloud_narrative, portfoli
 from readiness.access import visible_items
 from readiness.insights.register import open_counts
 from readiness.models import ScoreSnapshot
-from readiness.thresholds import current_thresholds
+from readiness.snapshots.thresholds import current_thresholds
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

@@ -10,10 +10,10 @@ from readiness.models import ChecklistItem
 
 def visible_items(user: PortalUser) -> QuerySet[ChecklistItem]:
     """Items of the active checklists of the clouds the user may see."""
-    return ChecklistItem.objects.filter(checklist__is_active=True, checklist__cloud__in=visible_clouds(user))
+    return ChecklistItem.objects.active().filter(checklist__cloud__in=visible_clouds(user))
 
 
 def editable_items(user: PortalUser) -> QuerySet[ChecklistItem]:
     """Visible items the user may change: program managers their assigned clouds,
     partner staff their partner's clouds, administrators all, executives none."""
-    return ChecklistItem.objects.filter(checklist__is_active=True, checklist__cloud__in=managed_clouds(user))
+    return ChecklistItem.objects.active().filter(checklist__cloud__in=managed_clouds(user))

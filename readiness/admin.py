@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
@@ -79,11 +80,9 @@ class StartChecklistForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         cloud, framework = cleaned.get("cloud"), cleaned.get("framework")
-        if cloud and framework and Checklist.objects.filter(
-            cloud=cloud, framework=framework, is_active=True
-        ).exists():
-                raise ValidationError(f"{cloud} already has an active checklist on {framework}.")
-        current = Checklist.objects.select_related("framework").filter(cloud=cloud, is_active=True).first() \
+        if cloud and framework and Checklist.objects.active().filter(cloud=cloud, framework=framework).exists():
+            raise ValidationError(f"{cloud} already has an active checklist on {framework}.")
+        current = Checklist.objects.active().select_related("framework").filter(cloud=cloud).first() \
             if cloud else None
         if (current and framework and current.framework.slug == framework.slug
                 and current.framework.version > framework.version):
@@ -210,8 +209,6 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
-            from django.contrib.auth import get_user_model
-
             kwargs["queryset"] = get_user_model().objects.filter(is_active=True, profile__isnull=False) \
                 .order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

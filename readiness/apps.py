@@ -6,4 +6,12 @@ class ReadinessConfig(AppConfig):
     verbose_name = "Readiness"
 
     def ready(self) -> None:
-        from readiness import signals  # noqa: F401  (connects the receivers)
+        # Django's place for wiring: these modules need the app registry, so they cannot be
+        # imported at the top of this file.
+        from readiness import signals, tasks  # noqa: F401, PLC0415  (signals connects its receivers)
+        from readiness.insights import registry  # noqa: PLC0415
+        from readiness.insights.rules import BUILTIN_RULES  # noqa: PLC0415
+        from readiness.snapshots import freshness  # noqa: PLC0415
+
+        registry.register(*BUILTIN_RULES)
+        freshness.set_refresh_enqueuer(tasks.refresh_cloud.delay)

@@ -23,10 +23,10 @@ from clouds.choices import CloudKind, LifecycleStage, PartnerKind, PartnerRole, 
 from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, Profile
 from readiness.choices import ChangeSource, ItemStatus
 from readiness.framework_file import load_framework_file
-from readiness.insights.engine import refresh_findings
 from readiness.models import Checklist, ChecklistItem, Framework
-from readiness.recompute import rebuild_history
 from readiness.services import start_checklist
+from readiness.snapshots.recompute import rebuild_history
+from readiness.snapshots.refresh import refresh_clouds
 
 DEMO_PASSWORD = "readiness-demo"
 FRAMEWORK_FILE = Path(__file__).resolve().parent / "frameworks" / "support-readiness-v1.yaml"
@@ -167,7 +167,7 @@ def seed_demo(*, today: dt.date | None = None) -> SeedReport:
         seeded_ids = [cloud.pk for cloud in seeded if cloud is not None]
         if seeded_ids:
             report.add("score snapshots", rebuild_history(seeded_ids, days=HISTORY_DAYS, today=today))
-            report.add("findings", refresh_findings(seeded_ids, today=today)["opened"])
+            report.add("findings", refresh_clouds(seeded_ids, today=today).findings["opened"])
     return report
 
 

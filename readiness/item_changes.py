@@ -13,6 +13,7 @@ from clouds.access import visible_clouds
 from clouds.models import CloudPartner, Partner
 from readiness.choices import ItemStatus
 from readiness.models import ChecklistItem
+from readiness.validation import error_dict
 
 EDITABLE_ITEM_FIELDS = frozenset(
     {"status", "owner", "accountable_partner", "due_date", "evidence_url", "notes", "na_justification"}
@@ -117,7 +118,7 @@ def _validate_item(item: ChecklistItem, changed: set[str]) -> None:
         item.full_clean(exclude=["checklist", "requirement", "version", "completed_at", "status_changed_at"],
                         validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        errors.update(exc.message_dict)
+        errors.update(error_dict(exc))
     cloud_id = item.checklist.cloud_id
     # Who may own an item, and which partner may be accountable, is checked when
     # they change, so a later change of someone's access does not block other edits.

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from clouds.history import audit_trail
+from clouds.audit import audit_trail
 from clouds.models import Cloud, Partner
-from readiness.choices import ItemStatus, Level, Pillar, SnapshotScope
+from readiness.choices import OPEN_STATUSES, FindingSeverity, ItemStatus, Level, Pillar, SnapshotScope
 
 REQUIREMENT_CODE_REGEX = r"^[A-Z]{3}-[0-9]{2,3}$"
 AREA_REGEX = r"^[a-z][a-z0-9-]*$"
@@ -73,6 +76,11 @@ class Requirement(models.Model):
         return self.area.replace("-", " ").capitalize()
 
 
+class ChecklistQuerySet(models.QuerySet):
+    def active(self) -> ChecklistQuerySet:
+        return self.filter(is_active=True)
+
+
 class Checklist(models.Model):
     """A cloud's instance of one framework version; only the active one is scored and listed."""
 
@@ -83,6 +91,7 @@ class Checklist(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    objects = ChecklistQuerySet.as_manager()
     history = audit_trail()
 
     class Meta:
@@ -95,6 +104,33 @@ class Checklist(models.Model):
     def __str__(self) -> str:
         state = "active" if self.is_active else "archived"
         return f"{self.cloud} - {self.framework} ({state})"
+
+
+class ChecklistItemQuerySet(models.QuerySet):
+    """The filters every reader of items repeats, named once."""
+
+    def active(self) -> ChecklistItemQuerySet:
+        """Items of active checklists: the only ones scored, listed and synced."""
+        return self.filter(checklist__is_active=True)
+
+    def of_clouds(self, cloud_ids: Iterable[int]) -> ChecklistItemQuerySet:
+        return self.filter(checklist__cloud_id__in=list(cloud_ids))
+
+    def open(self) -> ChecklistItemQuerySet:
+        """Neither done nor not applicable."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: dt.date) -> ChecklistItemQuerySet:
+        """Open and due before `today`."""
+        return self.filter(overdue_condition(today))
+
+    def gating(self) -> ChecklistItemQuerySet:
+        return self.filter(requirement__gating=True)
+
+
+def overdue_condition(today: dt.date) -> Q:
+    """The condition "open and due before today", for filters and filtered aggregates."""
+    return Q(status__in=OPEN_STATUSES, due_date__lt=today)
 
 
 class ChecklistItem(models.Model):
@@ -119,6 +155,7 @@ class ChecklistItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    objects = ChecklistItemQuerySet.as_manager()
     history = audit_trail()
 
     class Meta:
@@ -147,7 +184,7 @@ class ChecklistItem(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (ItemStatus.DONE, ItemStatus.NOT_APPLICABLE)
+        return self.status in OPEN_STATUSES
 
 
 class ScoreSnapshot(models.Model):
@@ -227,12 +264,6 @@ class JobHeartbeat(models.Model):
         return f"{self.name} at {self.finished_at:%Y-%m-%d %H:%M:%S}"
 
 
-class FindingSeverity(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
-
-
 class Finding(models.Model):
     """A gap an insight rule found in a cloud. One open finding per rule and cloud; it follows
     its items as they come and go and resolves itself when the rule stops firing. Resolved and
@@ -269,12 +300,6 @@ class Finding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
-
-    @property
-    def rule_title(self) -> str:
-        from readiness.insights.rules import RULE_TITLES
-
-        return RULE_TITLES.get(self.rule, self.rule)
 
 
 class DigestDelivery(models.Model):

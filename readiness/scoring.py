@@ -2,7 +2,7 @@
 
 Plain functions over plain values (no ORM), with "today" always passed in, so
 that jobs, pages, the API, history rebuilds and tests compute exactly the same
-thing. ../shared/DESIGN.md "Scoring" is the specification.
+thing. README "Readiness scores" states the rules.
 """
 
 from __future__ import annotations
@@ -13,11 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-DONE = "done"
-NOT_APPLICABLE = "not_applicable"
-BLOCKED = "blocked"
-PILLARS = ("people", "process", "technology")
-PRE_LAUNCH_STAGES = frozenset({"planned", "building", "pre_launch"})
+from clouds.stages import PRE_LAUNCH_STAGES
+from readiness.terms import BLOCKED, DONE, IN_PROGRESS, NOT_APPLICABLE, PILLARS
 
 READY, AT_RISK, NOT_READY = "ready", "at_risk", "not_ready"
 
@@ -141,9 +138,9 @@ def item_as_of(item: ItemFacts, day: dt.date) -> ItemFacts:
     """
     status = item.status
     if status == DONE and (item.completed_on is None or item.completed_on > day):
-        status = "in_progress"
+        status = IN_PROGRESS
     elif status == BLOCKED and item.status_changed_on is not None and item.status_changed_on > day:
-        status = "in_progress"
+        status = IN_PROGRESS
     return ItemFacts(item.pillar, item.weight, item.gating, status, item.due_date, item.completed_on,
                      item.status_changed_on, item.count)
 

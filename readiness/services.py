@@ -20,7 +20,6 @@ from simple_history.utils import bulk_create_with_history
 
 from clouds.models import Cloud
 from readiness.choices import ChangeSource
-from readiness.freshness import mark_stale
 from readiness.item_changes import (
     EDITABLE_ITEM_FIELDS,
     WRITTEN_FIELDS,
@@ -28,6 +27,8 @@ from readiness.item_changes import (
     reject_unknown_fields,
 )
 from readiness.models import Checklist, ChecklistItem, Framework
+from readiness.snapshots.freshness import mark_stale
+from readiness.validation import error_dict
 
 __all__ = [
     "EDITABLE_ITEM_FIELDS", "MAX_BULK_ROWS", "BulkUpdateError", "ChecklistAlreadyActiveError", "ItemUpdate",
@@ -98,7 +99,7 @@ def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any,
         # active checklist so no item edit lands on it while its items are copied.
         Cloud.objects.select_for_update().get(pk=cloud.pk)
         previous = (Checklist.objects.select_for_update(of=("self",)).select_related("framework")
-                    .filter(cloud=cloud, is_active=True).first())
+                    .filter(cloud=cloud).active().first())
         if previous is not None and previous.framework_id == framework.pk:
             raise ChecklistAlreadyActiveError(
                 f"{cloud.name} already has an active checklist on {framework}."
@@ -201,7 +202,7 @@ def update_items(*, updates: Sequence[ItemUpdate], actor: Any, source: str,
                 if apply_changes(item, update.changes, now=now):
                     changed.append(item)
             except ValidationError as exc:
-                errors.append(RowError(index, update.item_id, "invalid", _messages(exc)))
+                errors.append(RowError(index, update.item_id, "invalid", error_dict(exc)))
         if errors:
             raise BulkUpdateError(errors)
         if changed:
@@ -259,9 +260,3 @@ def _user_of(actor: Any):
 
 def _audit_attrs(actor: Any, source: str) -> dict[str, str]:
     return {"change_source": source, "api_key_name": getattr(actor, "audit_name", "") or ""}
-
-
-def _messages(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {name: [str(message) for message in messages] for name, messages in exc.message_dict.items()}
-    return {"__all__": [str(message) for message in exc.messages]}

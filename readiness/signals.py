@@ -4,7 +4,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from clouds.models import Cloud
-from readiness.freshness import mark_stale
+from readiness.snapshots.freshness import mark_stale
 
 
 @receiver(post_save, sender=Cloud, dispatch_uid="readiness_cloud_saved_marks_stale")

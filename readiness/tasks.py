@@ -1,37 +1,37 @@
-"""Celery tasks: thin wrappers that take ids and call readiness.recompute."""
+"""Celery tasks: thin wrappers that take ids and call readiness.snapshots.refresh or the digests.
+
+All are idempotent and acknowledged late: a task lost with a killed worker is
+delivered again (after TASK_VISIBILITY_TIMEOUT seconds on Redis), and running it twice
+does no harm.
+"""
 
 from celery import shared_task
 
-from readiness import recompute
 from readiness.insights.digests import send_digests
-from readiness.insights.engine import refresh_findings
+from readiness.snapshots import refresh
+
+TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def recompute_cloud(cloud_id: int) -> None:
-    """Recompute one cloud's snapshots for today, then its findings (idempotent)."""
-    done = recompute.recompute_scores([cloud_id])
-    if done:
-        refresh_findings(done)
+@shared_task(**TASK_OPTIONS)
+def refresh_cloud(cloud_id: int) -> None:
+    """Recompute one cloud's snapshots for today, then its findings."""
+    refresh.refresh_clouds([cloud_id])
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(**TASK_OPTIONS)
 def sweep_stale_scores() -> None:
-    """Each minute: recompute the clouds whose scores lag behind their data, then their findings."""
-    done = recompute.sweep_stale()
-    if done:
-        refresh_findings(done)
+    """Each minute: refresh the clouds whose scores or findings lag behind their data."""
+    refresh.sweep_stale()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(**TASK_OPTIONS)
 def recompute_all_scores() -> None:
-    """Daily: recompute every cloud and every finding, since levels, forecasts and staleness change
-    with the date alone."""
-    recompute.recompute_all()
-    refresh_findings(None)
+    """Daily: refresh every cloud, since levels, forecasts and staleness change with the date alone."""
+    refresh.refresh_all()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(**TASK_OPTIONS)
 def send_daily_digests() -> None:
     """Daily: one digest per subscribed program manager and partner user (at most once a day)."""
     send_digests()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -13,17 +12,18 @@ from rest_framework.response import Response
 from clouds.access import visible_clouds
 from config.api.schema import COMMON, Error
 from readiness.api.views import SLUG
-from readiness.insights.register import visible_findings
-from readiness.insights.rules import RULE_TITLES
-from readiness.models import Finding, FindingSeverity
+from readiness.choices import FindingSeverity
+from readiness.insights import registry
+from readiness.insights.register import severity_rank, visible_findings
+from readiness.models import Finding
 
 
 class FindingSerializer(serializers.ModelSerializer):
     cloud = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    title = serializers.CharField(source="rule_title", read_only=True)
+    title = serializers.SerializerMethodField()
     items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     status = serializers.SerializerMethodField()
-    rule = serializers.ChoiceField(choices=list(RULE_TITLES), read_only=True)
+    rule = serializers.ChoiceField(choices=registry.codes(), read_only=True)
     acknowledged_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -32,6 +32,9 @@ class FindingSerializer(serializers.ModelSerializer):
                   "opened_at", "updated_at", "resolved_at", "acknowledged_at", "acknowledged_by",
                   "acknowledgement_note"]
         read_only_fields = fields
+
+    def get_title(self, finding) -> str:
+        return registry.title_of(finding.rule)
 
     @extend_schema_field(serializers.ChoiceField(choices=["open", "resolved"]))
     def get_status(self, finding) -> str:
@@ -45,7 +48,7 @@ class FindingSerializer(serializers.ModelSerializer):
 FILTERS = [
     OpenApiParameter("cloud", str, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
     OpenApiParameter("severity", str, enum=FindingSeverity.values),
-    OpenApiParameter("rule", str, enum=list(RULE_TITLES)),
+    OpenApiParameter("rule", str, enum=registry.codes()),
     OpenApiParameter("status", str, enum=["open", "resolved", "all"], description="Default: open."),
 ]
 ALLOWED = {"cloud", "severity", "rule", "status"}
@@ -59,10 +62,9 @@ class FindingViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
-        rank = Case(When(severity="high", then=Value(0)), When(severity="medium", then=Value(1)), default=Value(2),
-                    output_field=IntegerField())
         return (visible_findings(self.request.user).select_related("cloud", "acknowledged_by")
-                .prefetch_related("items").annotate(rank=rank).order_by("rank", "cloud__slug", "rule", "-opened_at"))
+                .prefetch_related("items").annotate(rank=severity_rank())
+                .order_by("rank", "cloud__slug", "rule", "-opened_at"))
 
     @extend_schema(parameters=FILTERS, responses={
         200: FindingSerializer(many=True), 400: OpenApiResponse(Error, description="Invalid query parameter."),
@@ -75,7 +77,7 @@ class FindingViewSet(viewsets.GenericViewSet):
             errors["status"] = ["Use open, resolved or all."]
         if params.get("severity") and params["severity"] not in FindingSeverity.values:
             errors["severity"] = ["Use high, medium or low."]
-        if params.get("rule") and params["rule"] not in RULE_TITLES:
+        if params.get("rule") and params["rule"] not in registry.codes():
             errors["rule"] = ["Unknown rule."]
         slug = params.get("cloud")
         if slug is not None and not SLUG.fullmatch(slug):

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from clouds.models import Partner
 from readiness.choices import ItemStatus
+from readiness.item_changes import NOT_A_PARTNER
 from readiness.models import ChecklistItem, Framework, Requirement, ScoreSnapshot
 from readiness.services import EDITABLE_ITEM_FIELDS
 
@@ -68,8 +69,6 @@ class PartnerSlugField(serializers.CharField):
         well_formed = len(slug) <= 60 and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
         partner = Partner.objects.filter(slug=slug).first() if well_formed else None
         if partner is None:
-            from readiness.item_changes import NOT_A_PARTNER
-
             raise serializers.ValidationError(NOT_A_PARTNER)
         return partner
 

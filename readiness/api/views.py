@@ -41,7 +41,6 @@ from readiness.api.serializers import (
 from readiness.choices import ChangeSource, ItemStatus, Pillar
 from readiness.filtersets import ChecklistItemFilterSet
 from readiness.models import Framework, ScoreSnapshot
-from readiness.score_reads import latest_scores
 from readiness.scoring import REASON_TEXT
 from readiness.services import (
     MAX_BULK_ROWS,
@@ -51,6 +50,8 @@ from readiness.services import (
     update_item,
     update_items,
 )
+from readiness.snapshots.reads import latest_scores
+from readiness.validation import error_dict
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DIGITS = re.compile(r"[0-9]{1,18}")
@@ -89,12 +90,6 @@ def _if_match_versions(request) -> set[int]:
             raise ValidationError({"If-Match": [f"{tag!r} is not an ETag of this API (e.g. \"3\")."]})
         versions.add(int(value))
     return versions
-
-
-def _service_errors(exc: DjangoValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
-    return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
 def _changes_for_service(data: dict) -> dict:
@@ -195,7 +190,7 @@ class ItemViewSet(viewsets.GenericViewSet):
             return _with_etag(Response(ItemSerializer(current).data, status=status.HTTP_412_PRECONDITION_FAILED),
                               current)
         except DjangoValidationError as exc:
-            raise ValidationError(_service_errors(exc)) from None
+            raise ValidationError(error_dict(exc, non_field_key="non_field_errors")) from None
         saved = self._visible_item(pk)
         return _with_etag(Response(ItemSerializer(saved).data), saved)
 

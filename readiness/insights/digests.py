@@ -15,11 +15,13 @@ from django.utils import timezone
 
 from clouds.access import managed_clouds, visible_clouds
 from clouds.choices import UserRole
-from readiness.insights.rules import RULE_TITLES
+from readiness.insights.register import severity_rank
+from readiness.insights.registry import title_of
 from readiness.models import DigestDelivery, Finding
+from readiness.terms import HIGH, MEDIUM
 
 logger = logging.getLogger(__name__)
-DIGEST_SEVERITIES = ("high", "medium")
+DIGEST_SEVERITIES = (HIGH, MEDIUM)
 
 
 def recipients():
@@ -47,7 +49,7 @@ def compose(user, findings: list[Finding], since: dt.datetime) -> tuple[str, str
             lines.append("  none")
         for finding in group:
             link = settings.SITE_URL + reverse("readiness:risks") + f"?cloud={finding.cloud.slug}#finding-{finding.pk}"
-            title = RULE_TITLES.get(finding.rule, finding.rule)
+            title = title_of(finding.rule)
             lines.append(f"  [{finding.severity.upper()}] {finding.cloud.name}: {title}")
             lines.append(f"    {finding.explanation}")
             lines.append(f"    What to do: {finding.recommendation}")
@@ -66,7 +68,8 @@ def send_digests(*, today: dt.date | None = None) -> int:
     for user in recipients():
         findings = list(Finding.objects.filter(cloud__in=clouds_of(user), resolved_at__isnull=True,
                                                severity__in=DIGEST_SEVERITIES)
-                        .select_related("cloud").order_by("severity", "cloud__name", "rule"))
+                        .select_related("cloud").annotate(rank=severity_rank())
+                        .order_by("rank", "cloud__name", "rule"))
         if not findings:
             continue
         try:

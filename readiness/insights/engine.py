@@ -13,7 +13,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from clouds.models import Cloud
-from readiness.choices import OPEN_STATUSES, SnapshotScope
+from clouds.stages import RETIRED
+from readiness.choices import SnapshotScope
+from readiness.insights import registry
 from readiness.insights.rules import CloudFacts, FindingSpec, InsightThresholds, ItemFact, evaluate
 from readiness.models import Checklist, ChecklistItem, Finding, Framework, ScoreSnapshot
 
@@ -32,17 +34,16 @@ def current_thresholds() -> InsightThresholds:
 def gather(cloud_ids: list[int] | None, today: dt.date, thresholds: InsightThresholds) -> list[CloudFacts]:
     """Facts for the given clouds (all when None): seven queries whatever their number."""
     # Retired clouds have nothing left to get ready: their findings resolve.
-    clouds = Cloud.objects.exclude(stage="retired").order_by("pk")
+    clouds = Cloud.objects.exclude(stage=RETIRED).order_by("pk")
     if cloud_ids is not None:
         clouds = clouds.filter(pk__in=cloud_ids)
     cloud_rows = list(clouds.values_list("pk", "name", "stage", "day1_date"))
     ids = [row[0] for row in cloud_rows]
-    frameworks = {cloud_id: (slug, version) for cloud_id, slug, version in Checklist.objects.filter(
-        cloud_id__in=ids, is_active=True).values_list("cloud_id", "framework__slug", "framework__version")}
+    frameworks = {cloud_id: (slug, version) for cloud_id, slug, version in Checklist.objects.active().filter(
+        cloud_id__in=ids).values_list("cloud_id", "framework__slug", "framework__version")}
     newest = dict(Framework.objects.values("slug").annotate(newest=Max("version")).values_list("slug", "newest"))
     items: dict[int, list[ItemFact]] = {cloud_id: [] for cloud_id in ids}
-    for row in (ChecklistItem.objects.filter(checklist__is_active=True, checklist__cloud_id__in=ids,
-                                             status__in=OPEN_STATUSES)
+    for row in (ChecklistItem.objects.active().of_clouds(ids).open()
                 .annotate(changed_on=TruncDate("status_changed_at"), updated_on=TruncDate("updated_at"))
                 .order_by("requirement__position")
                 .values_list("checklist__cloud_id", "pk", "requirement__code", "requirement__pillar",
@@ -96,7 +97,8 @@ def refresh_findings(cloud_ids: Iterable[int] | None = None, *, today: dt.date |
         list((locked if ids is None else locked.filter(pk__in=ids)).values_list("pk", flat=True))
         facts = gather(ids, today, thresholds)
         wanted: dict[tuple[int, str], FindingSpec] = {
-            (cloud.id, spec.rule): spec for cloud in facts for spec in evaluate(cloud, today, thresholds)
+            (cloud.id, spec.rule): spec
+            for cloud in facts for spec in evaluate(cloud, today, thresholds, registry.registered())
         }
         scope = Finding.objects.filter(resolved_at__isnull=True)
         if ids is not None:

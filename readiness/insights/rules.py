@@ -7,13 +7,13 @@ concerned, an explanation and a recommendation. Thresholds come in an InsightThr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-HIGH, MEDIUM, LOW = "high", "medium", "low"
-OPEN_STATUSES = frozenset({"not_started", "in_progress", "blocked"})
-PRE_LAUNCH = frozenset({"planned", "building", "pre_launch"})
+from clouds.stages import PRE_LAUNCH_STAGES
+from readiness.insights.registry import Rule
+from readiness.terms import BLOCKED, HIGH, LOW, MEDIUM
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def gating_overdue(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> F
 
 
 def gating_near_day1(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> FindingSpec | None:
-    if cloud.stage not in PRE_LAUNCH or cloud.day1 is None:
+    if cloud.stage not in PRE_LAUNCH_STAGES or cloud.day1 is None:
         return None
     days = (cloud.day1 - today).days
     items = [i for i in cloud.items if i.gating]
@@ -108,7 +108,7 @@ def gating_near_day1(cloud: CloudFacts, today: dt.date, t: InsightThresholds) ->
 
 
 def forecast_late(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> FindingSpec | None:
-    stalled = (cloud.forecast_reason == "too_slow" and cloud.stage in PRE_LAUNCH and cloud.day1 is not None
+    stalled = (cloud.forecast_reason == "too_slow" and cloud.stage in PRE_LAUNCH_STAGES and cloud.day1 is not None
                and cloud.day1 >= today and cloud.overall is not None and cloud.overall < 100)
     if stalled:
         return FindingSpec("forecast_late", HIGH, (),
@@ -150,7 +150,7 @@ def unowned(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> FindingS
 
 def blocked_long(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> FindingSpec | None:
     cutoff = today - dt.timedelta(days=t.blocked_days)
-    items = [i for i in cloud.items if i.status == "blocked" and i.status_changed_on is not None
+    items = [i for i in cloud.items if i.status == BLOCKED and i.status_changed_on is not None
              and i.status_changed_on < cutoff]
     if not items:
         return None
@@ -202,31 +202,20 @@ def old_framework(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> Fi
                        "states carry over by requirement code.")
 
 
-RULES: dict[str, tuple[str, Callable[[CloudFacts, dt.date, InsightThresholds], FindingSpec | None]]] = {
-    "gating_overdue": (HIGH, gating_overdue),
-    "gating_near_day1": (HIGH, gating_near_day1),
-    "forecast_late": (HIGH, forecast_late),
-    "score_drop": (MEDIUM, score_drop),
-    "unowned": (MEDIUM, unowned),
-    "blocked_long": (MEDIUM, blocked_long),
-    "stale": (LOW, stale),
-    "pillar_lagging": (LOW, pillar_lagging),
-    "old_framework": (LOW, old_framework),
-}
-
-RULE_TITLES = {
-    "gating_overdue": "Gating items overdue",
-    "gating_near_day1": "Gating items open close to Day 1",
-    "forecast_late": "Forecast later than Day 1",
-    "score_drop": "Overall score dropped",
-    "unowned": "Open items without an owner",
-    "blocked_long": "Items blocked for long",
-    "stale": "Open items not updated",
-    "pillar_lagging": "A pillar trails the others",
-    "old_framework": "Checklist on an older framework version",
-}
+BUILTIN_RULES = (
+    Rule("gating_overdue", "Gating items overdue", HIGH, gating_overdue),
+    Rule("gating_near_day1", "Gating items open close to Day 1", HIGH, gating_near_day1),
+    Rule("forecast_late", "Forecast later than Day 1", HIGH, forecast_late),
+    Rule("score_drop", "Overall score dropped", MEDIUM, score_drop),
+    Rule("unowned", "Open items without an owner", MEDIUM, unowned),
+    Rule("blocked_long", "Items blocked for long", MEDIUM, blocked_long),
+    Rule("stale", "Open items not updated", LOW, stale),
+    Rule("pillar_lagging", "A pillar trails the others", LOW, pillar_lagging),
+    Rule("old_framework", "Checklist on an older framework version", LOW, old_framework),
+)
 
 
-def evaluate(cloud: CloudFacts, today: dt.date, thresholds: InsightThresholds) -> list[FindingSpec]:
-    """Every rule that fires for this cloud."""
-    return [spec for _, rule in RULES.values() if (spec := rule(cloud, today, thresholds)) is not None]
+def evaluate(cloud: CloudFacts, today: dt.date, thresholds: InsightThresholds,
+             rules: Iterable[Rule] = BUILTIN_RULES) -> list[FindingSpec]:
+    """Every rule of `rules` that fires for this cloud (the engine passes the registered ones)."""
+    return [spec for rule in rules if (spec := rule.check(cloud, today, thresholds)) is not None]

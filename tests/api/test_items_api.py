@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from clouds.models import PartnerAPIKey
+from readiness.audit import item_history
 from readiness.choices import ChangeSource
-from readiness.history import item_history
 from readiness.models import CloudScoreState
 from readiness.services import update_item
 from tests.api.conftest import with_key
@@ -260,7 +260,7 @@ def test_requests_pass_when_the_throttle_cache_is_down(partner_api, monkeypatch)
 
 
 def test_clouds_carry_scores_and_partners_only_the_own(partner_api, world):
-    from readiness.recompute import recompute_scores
+    from readiness.snapshots.recompute import recompute_scores
 
     recompute_scores(None)
     clouds = partner_api.get("/api/v1/clouds/").json()

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from readiness.choices import ChangeSource
-from readiness.recompute import rebuild_history
 from readiness.services import update_item
+from readiness.snapshots.recompute import rebuild_history
 from tests.builders import active_checklist, make_cloud
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from readiness.choices import ChangeSource
-from readiness.recompute import rebuild_history
 from readiness.services import update_item
+from readiness.snapshots.recompute import rebuild_history
 from tests.builders import active_checklist, make_cloud
 
 

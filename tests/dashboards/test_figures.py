@@ -21,9 +21,9 @@ def test_pillar_bars_have_one_trace_per_pillar_with_each_clouds_score():
 
 def test_heatmap_is_share_of_weight_done_per_cloud_and_area():
     rows = [
-        {"cloud_id": 1, "area": "staffing", "pillar": "people", "counted": 8, "done": 6},
-        {"cloud_id": 1, "area": "tooling", "pillar": "technology", "counted": 5, "done": 5},
-        {"cloud_id": 2, "area": "staffing", "pillar": "people", "counted": 4, "done": 1},
+        {"cloud_id": 1, "area": "staffing", "pillar": "people", "counted_weight": 8, "done_weight": 6},
+        {"cloud_id": 1, "area": "tooling", "pillar": "technology", "counted_weight": 5, "done_weight": 5},
+        {"cloud_id": 2, "area": "staffing", "pillar": "people", "counted_weight": 4, "done_weight": 1},
     ]
     fig = figures.area_heatmap(rows, {1: "Alpha", 2: "Beta"})
     heat = fig.data[0]
@@ -70,6 +70,6 @@ def test_fifty_clouds_fit():
     rows = [cloud_row(id=n, name=f"Cloud {n:02d}") for n in range(50)]
     fig = figures.pillar_bars(rows)
     assert len(fig.data[0].x) == 50 and fig.layout.xaxis.tickangle == -35
-    heat = figures.area_heatmap([{"cloud_id": n, "area": "a", "pillar": "people", "counted": 1, "done": 1}
+    heat = figures.area_heatmap([{"cloud_id": n, "area": "a", "pillar": "people", "counted_weight": 1, "done_weight": 1}
                                  for n in range(50)], {n: f"Cloud {n:02d}" for n in range(50)})
     assert heat.layout.height >= 26 * 50

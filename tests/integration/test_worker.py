@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from readiness.choices import ChangeSource, ItemStatus
 from readiness.models import CloudScoreState, ScoreSnapshot
-from readiness.recompute import recompute_scores
 from readiness.services import update_item
-from readiness.tasks import recompute_cloud, sweep_stale_scores
+from readiness.snapshots.recompute import recompute_scores
+from readiness.snapshots.refresh import refresh_clouds
+from readiness.tasks import refresh_cloud, sweep_stale_scores
 from tests.builders import active_checklist
 from tests.integration.conftest import _database_url, broker_at, wait_for
 
@@ -36,7 +37,7 @@ def state(cloud):
 
 
 def test_an_edit_gives_a_fresh_snapshot_within_seconds(world, real_worker):
-    recompute_scores([world.cloud_a.pk])
+    refresh_clouds([world.cloud_a.pk])
     before = overall(world.cloud_a)
     edited_at = timezone.now()
     edit(world.cloud_a)
@@ -47,9 +48,9 @@ def test_an_edit_gives_a_fresh_snapshot_within_seconds(world, real_worker):
 
 
 def test_with_the_broker_down_the_edit_is_saved_and_the_sweep_catches_up(world, real_worker, caplog):
-    recompute_scores([world.cloud_a.pk])
+    refresh_clouds([world.cloud_a.pk])
     before = overall(world.cloud_a).score
-    with broker_at(CLOSED_PORT), caplog.at_level(logging.WARNING, logger="readiness.freshness"):
+    with broker_at(CLOSED_PORT), caplog.at_level(logging.WARNING, logger="readiness.snapshots.freshness"):
         saved = edit(world.cloud_a)
     assert saved.version == 2 and saved.status == ItemStatus.DONE
     assert "stays stale until the next sweep" in caplog.text
@@ -64,7 +65,7 @@ def test_with_the_broker_down_the_edit_is_saved_and_the_sweep_catches_up(world, 
 
 def test_an_edit_landing_during_a_recompute_leaves_the_cloud_stale(world, real_worker):
     cloud = world.cloud_a
-    recompute_scores([cloud.pk])
+    refresh_clouds([cloud.pk])
     today = timezone.localdate()
     # Hold today's snapshot rows so the worker's recompute stops at its write,
     # after it has read the cloud's generation.
@@ -74,7 +75,7 @@ def test_an_edit_landing_during_a_recompute_leaves_the_cloud_stale(world, real_w
             cursor.execute("SELECT id FROM readiness_scoresnapshot WHERE cloud_id = %s AND day = %s FOR UPDATE",
                            [cloud.pk, today])
             queued_at = timezone.now()
-            recompute_cloud.delay(cloud.pk)
+            refresh_cloud.delay(cloud.pk)
             wait_for(lambda: _worker_waits_on_a_lock(holder), timeout=10)
             with broker_at(CLOSED_PORT):  # no second recompute is queued for this edit
                 edit(cloud)
@@ -117,7 +118,7 @@ def test_two_recomputes_at_once_write_one_set_of_rows(world, real_worker):
         thread.start()
     for thread in threads:
         thread.join()
-    recompute_cloud.delay(world.cloud_a.pk)
+    refresh_cloud.delay(world.cloud_a.pk)
     wait_for(lambda: not state(world.cloud_a).stale, timeout=10)
     assert errors == []
     assert ScoreSnapshot.objects.filter(cloud=world.cloud_a, day=timezone.localdate()).count() == 4

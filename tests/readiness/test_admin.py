@@ -165,7 +165,7 @@ def test_going_back_to_an_older_framework_version_is_refused(admin_client, world
 
 
 def test_staff_partner_user_sees_only_its_own_rows_in_admin(client, world):
-    from readiness.recompute import recompute_scores
+    from readiness.snapshots.recompute import recompute_scores
 
     recompute_scores([world.cloud_a.pk, world.cloud_b.pk])
     make_staff(world.partner_user, "view_scoresnapshot", "view_partner", "view_profile", "view_checklist",

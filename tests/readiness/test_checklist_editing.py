@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from readiness.audit import item_history
 from readiness.choices import ChangeSource
-from readiness.history import item_history
 from readiness.models import ChecklistItem
 from readiness.services import update_item
 from tests.builders import active_checklist
@@ -261,7 +261,7 @@ def test_absurd_ids_and_long_text_are_refused_cleanly(pm, world):
 def test_a_refusal_without_a_field_is_a_clear_400_not_a_crash(pm, world, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    import readiness.edit_views as views
+    import readiness.views.editing as views
 
     def archived(**kwargs):
         raise ValidationError("This checklist is archived; only the active checklist can be edited.")

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from readiness.models import JobHeartbeat
-from readiness.recompute import SWEEP_HEARTBEAT, beat
+from readiness.snapshots.refresh import SWEEP_HEARTBEAT, beat
 
 REAL_REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -234,7 +234,7 @@ def test_a_second_acknowledgement_does_not_replace_the_first(client, world):
 
 
 def test_the_register_shows_a_bounded_number_of_items_per_finding(client, world):
-    from readiness.risk_views import ITEMS_SHOWN
+    from readiness.insights.register import ITEMS_SHOWN
 
     codes = [(f"TEC-{n:02d}", "technology", "tooling", 1, False) for n in range(1, 41)]
     big = make_framework(codes, slug="big")

@@ -12,9 +12,11 @@ from clouds.models import Cloud
 from readiness import scoring
 from readiness.choices import ChangeSource, ItemStatus
 from readiness.models import ChecklistItem, CloudScoreState, JobHeartbeat, ScoreSnapshot
-from readiness.recompute import rebuild_history, recompute_scores, sweep_stale
-from readiness.score_queries import pillar_totals
 from readiness.services import update_item
+from readiness.snapshots import refresh
+from readiness.snapshots.recompute import rebuild_history, recompute_scores
+from readiness.snapshots.refresh import refresh_clouds, sweep_stale
+from readiness.snapshots.sums import pillar_totals
 from tests.builders import active_checklist, make_cloud, make_framework, make_partner
 
 TODAY = dt.date(2026, 6, 15)
@@ -117,7 +119,7 @@ def test_recompute_costs_the_same_queries_at_200_and_2000_items(world):
 
 
 def test_edit_marks_the_cloud_stale_and_the_commit_recomputes_it(world, django_capture_on_commit_callbacks):
-    recompute_scores([world.cloud_a.pk])
+    refresh_clouds([world.cloud_a.pk])
     assert CloudScoreState.objects.get(cloud=world.cloud_a).stale is False
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         set_status(item_of(world.cloud_a, "TEC-01"), ItemStatus.DONE)
@@ -129,37 +131,62 @@ def test_edit_marks_the_cloud_stale_and_the_commit_recomputes_it(world, django_c
     assert snapshots(world.cloud_a, timezone.localdate())["technology"].done_weight == 3
 
 
-def test_a_change_after_the_recompute_read_its_generation_keeps_the_cloud_stale(world, monkeypatch):
-    import readiness.recompute as recompute_module
+def test_a_change_after_the_refresh_read_its_generation_keeps_the_cloud_stale(world, monkeypatch):
+    import readiness.snapshots.recompute as recompute_module
+    from readiness.snapshots.freshness import mark_stale
 
     real_totals = recompute_module.pillar_totals
 
     def totals_then_concurrent_edit(ids, today):
         result = real_totals(ids, today)
-        from readiness.freshness import mark_stale
-
-        mark_stale(ids)  # an edit that lands after the recompute read the generation
+        mark_stale(ids)  # an edit that lands after the refresh read the generation
         return result
 
     monkeypatch.setattr(recompute_module, "pillar_totals", totals_then_concurrent_edit)
-    recompute_scores([world.cloud_a.pk], today=TODAY)
+    refresh_clouds([world.cloud_a.pk], today=TODAY)
     assert CloudScoreState.objects.get(cloud=world.cloud_a).stale is True
     monkeypatch.setattr(recompute_module, "pillar_totals", real_totals)
-    recompute_scores([world.cloud_a.pk], today=TODAY)
+    refresh_clouds([world.cloud_a.pk], today=TODAY)
+    assert CloudScoreState.objects.get(cloud=world.cloud_a).stale is False
+
+
+def test_a_crash_between_scores_and_findings_leaves_the_cloud_stale_for_the_sweep(world, monkeypatch):
+    refresh_clouds([world.cloud_a.pk], today=TODAY)
+    set_status(item_of(world.cloud_a, "TEC-01"), ItemStatus.DONE)
+    CloudScoreState.objects.filter(cloud=world.cloud_a).update(stale=True)
+
+    def worker_killed(*args, **kwargs):
+        raise SystemExit("killed between the two steps")
+
+    monkeypatch.setattr(refresh, "refresh_findings", worker_killed)
+    with pytest.raises(SystemExit):
+        refresh_clouds([world.cloud_a.pk], today=TODAY)
+    assert snapshots(world.cloud_a)["technology"].done_weight == 3  # the scores were saved...
+    assert CloudScoreState.objects.get(cloud=world.cloud_a).stale is True  # ...but the cloud is not fresh
+    monkeypatch.undo()
+    assert world.cloud_a.pk in sweep_stale(today=TODAY).cloud_ids
+    assert CloudScoreState.objects.get(cloud=world.cloud_a).stale is False
+
+
+def test_recompute_scores_command_refreshes_findings_too(world):
+    Finding = world.cloud_a.findings.model
+    assert not Finding.objects.filter(cloud=world.cloud_a).exists()
+    call_command("recompute_scores", "--cloud", world.cloud_a.slug, verbosity=0)
+    assert Finding.objects.filter(cloud=world.cloud_a, rule="unowned", resolved_at__isnull=True).exists()
     assert CloudScoreState.objects.get(cloud=world.cloud_a).stale is False
 
 
 def test_saving_a_cloud_marks_it_stale(world):
-    recompute_scores([world.cloud_a.pk])
+    refresh_clouds([world.cloud_a.pk])
     world.cloud_a.day1_date = TODAY
     world.cloud_a.save()
     assert CloudScoreState.objects.get(cloud=world.cloud_a).stale is True
 
 
 def test_sweep_recomputes_only_stale_clouds_and_beats(world):
-    recompute_scores(None, today=TODAY)
+    refresh_clouds(None, today=TODAY)
     CloudScoreState.objects.filter(cloud=world.cloud_b).update(stale=True)
-    assert sweep_stale(today=TODAY) == [world.cloud_b.pk]
+    assert sweep_stale(today=TODAY).cloud_ids == [world.cloud_b.pk]
     assert not CloudScoreState.objects.filter(stale=True).exists()
     assert JobHeartbeat.objects.filter(name="score-sweep").exists()
 

@@ -3,12 +3,13 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from clouds.models import Cloud
-from readiness.recompute import rebuild_history, recompute_scores
+from readiness.snapshots.recompute import rebuild_history
+from readiness.snapshots.refresh import refresh_clouds
 
 
 class Command(BaseCommand):
-    help = ("Recompute today's score snapshots, or rebuild the last DAYS days of history from item dates "
-            "(--since DAYS).")
+    help = ("Recompute today's score snapshots and findings, or rebuild the last DAYS days of history from "
+            "item dates first (--since DAYS).")
 
     def add_arguments(self, parser):
         parser.add_argument("--cloud", help="Cloud slug (default: every cloud).")
@@ -22,14 +23,14 @@ class Command(BaseCommand):
             if match is None:
                 raise CommandError(f"No cloud with slug {cloud!r}.")
             cloud_ids = [match]
-        if since is None:
-            done = recompute_scores(cloud_ids)
-            self.stdout.write(self.style.SUCCESS(f"Recomputed today's scores of {len(done)} cloud(s)."))
-            return
-        if since < 1:
+        if since is not None and since < 1:
             raise CommandError("--since must be at least 1 day.")
-        written = rebuild_history(cloud_ids, days=since, progress=self._progress_bar())
-        self.stdout.write(self.style.SUCCESS(f"Rebuilt {since} day(s) of history: {written} snapshot rows."))
+        if since is not None:
+            written = rebuild_history(cloud_ids, days=since, progress=self._progress_bar())
+            self.stdout.write(self.style.SUCCESS(f"Rebuilt {since} day(s) of history: {written} snapshot rows."))
+        result = refresh_clouds(cloud_ids)
+        self.stdout.write(self.style.SUCCESS(
+            f"Recomputed today's scores and findings of {len(result.cloud_ids)} cloud(s)."))
 
     def _progress_bar(self):
         if not sys.stdout.isatty():

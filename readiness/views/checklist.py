@@ -1,60 +1,25 @@
-"""Readiness pages: the portfolio home, a cloud's checklist, an item, and my items."""
+"""Checklist pages: a cloud's checklist, an item and its history, and my items."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 
-from clouds.access import managed_clouds, role_of, users_editing_cloud, visible_clouds
-from clouds.choices import UserRole
+from clouds.access import managed_clouds, users_editing_cloud, visible_clouds
 from readiness.access import editable_items, visible_items
+from readiness.audit import item_history
 from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar
 from readiness.filtersets import ChecklistItemFilterSet
 from readiness.forms import BulkEditForm, ItemEditForm
-from readiness.history import item_history
-from readiness.insights.register import open_counts
-from readiness.models import Checklist
-from readiness.progress import area_progress, pillar_progress
-from readiness.score_reads import latest_scores, live_score
+from readiness.models import Checklist, overdue_condition
+from readiness.scoring import is_overdue
+from readiness.snapshots.reads import live_score
+from readiness.snapshots.sums import area_progress
 
 ITEM_RELATIONS = ("requirement", "owner", "accountable_partner", "checklist__cloud")
-
-
-class PortalLoginView(LoginView):
-    """Executives land on the portfolio dashboard; everyone else on the clouds list."""
-
-    def get_default_redirect_url(self):
-        if role_of(self.request.user) == UserRole.EXECUTIVE:
-            return reverse("dashboards:portfolio")
-        return super().get_default_redirect_url()
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    clouds = list(visible_clouds(request.user).prefetch_related("compliance_regimes").order_by("name"))
-    progress = pillar_progress(cloud.pk for cloud in clouds)
-    scores = latest_scores((cloud.pk for cloud in clouds), today)
-    risks = open_counts(cloud.pk for cloud in clouds)
-    rows = [
-        {
-            "cloud": cloud,
-            "risks": risks[cloud.pk],
-            "scores": scores[cloud.pk],
-            "pillars": [
-                {"label": Pillar(p).label, "progress": progress[cloud.pk][p],
-                 "snapshot": scores[cloud.pk].pillars.get(p)}
-                for p in Pillar.values
-            ],
-        }
-        for cloud in clouds
-    ]
-    return render(request, "readiness/home.html", {"rows": rows, "today": today})
 
 
 @login_required
@@ -66,7 +31,7 @@ def checklist(request: HttpRequest, slug: str) -> HttpResponse:
 def checklist_context(request: HttpRequest, cloud) -> dict:
     """Everything the checklist page (and its fragments after an edit) shows; a fixed number of queries."""
     today = timezone.localdate()
-    active = Checklist.objects.select_related("framework").filter(cloud=cloud, is_active=True).first()
+    active = Checklist.objects.active().select_related("framework").filter(cloud=cloud).first()
     can_edit = managed_clouds(request.user).filter(pk=cloud.pk).exists()
     base = visible_items(request.user).filter(checklist__cloud=cloud)
     filterset = ChecklistItemFilterSet(request.GET or None, queryset=base, request=request)
@@ -87,7 +52,7 @@ def checklist_context(request: HttpRequest, cloud) -> dict:
                        "progress": areas_done.get((pillar, area))} for area, rows in areas.items()],
         })
     for item in items:
-        item.overdue = item.status in OPEN_STATUSES and item.due_date is not None and item.due_date < today
+        item.overdue = is_overdue(item.status, item.due_date, today)
     query = request.GET.urlencode()
     return {
         "cloud": cloud, "checklist": active, "pillars": pillars, "today": today, "score": score,
@@ -125,7 +90,7 @@ def my_items(request: HttpRequest) -> HttpResponse:
     items = (
         visible_items(request.user).filter(owner=request.user).select_related(*ITEM_RELATIONS)
         .annotate(rank=Case(
-            When(open_q & Q(due_date__lt=today), then=Value(0)),
+            When(overdue_condition(today), then=Value(0)),
             When(open_q, then=Value(1)),
             default=Value(2), output_field=IntegerField(),
         ))

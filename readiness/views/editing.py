@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from clouds.access import managed_clouds, users_editing_cloud, visible_clouds
 from readiness.access import editable_items, visible_items
+from readiness.audit import item_history
 from readiness.choices import ChangeSource
 from readiness.forms import BulkEditForm, ItemEditForm
-from readiness.history import item_history
 from readiness.services import BulkUpdateError, ItemUpdate, StaleVersionError, update_item, update_items
-from readiness.views import ITEM_RELATIONS, checklist_context
+from readiness.validation import error_dict
+from readiness.views.checklist import ITEM_RELATIONS, checklist_context
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -62,12 +63,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         message="Someone else saved this item after you opened it. Nothing was overwritten. "
                                 "Review their change below; save again to apply yours on top of it.")
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            form.add_error(None, exc.messages)
+        for field, errors in error_dict(exc).items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
         return _refused(request, item, form, status=400, message="The change was not saved: "
                         + " ".join(str(e) for e in form.non_field_errors()) if form.non_field_errors()
                         else "Check the highlighted fields.")

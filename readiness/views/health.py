@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from readiness.models import JobHeartbeat
-from readiness.recompute import SWEEP_HEARTBEAT
+from readiness.snapshots.refresh import SWEEP_HEARTBEAT
 
 
 def _database() -> dict:

@@ -1,4 +1,4 @@
-"""Reading the latest score snapshots for pages (and, later, the API and dashboards)."""
+"""Reading the latest score snapshots for pages, the API and dashboards."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from django.conf import settings
 from readiness import scoring
 from readiness.choices import SnapshotScope
 from readiness.models import ScoreSnapshot
-from readiness.recompute import recompute_scores
-from readiness.score_queries import pillar_totals
 from readiness.scoring import REASON_TEXT
-from readiness.thresholds import current_thresholds
+from readiness.snapshots.refresh import refresh_clouds
+from readiness.snapshots.sums import pillar_totals
+from readiness.snapshots.thresholds import current_thresholds
 
 LOOKBACK_DAYS = 7
 
@@ -35,17 +35,14 @@ def latest_scores(cloud_ids: Iterable[int], today: dt.date) -> dict[int, LatestS
     """cloud id -> its most recent snapshots (from the last week), in one or two queries.
 
     In in-process mode (no broker, no beat) a cloud without today's snapshot is
-    recomputed on read, so the embedded portal never shows yesterday's level.
+    refreshed on read, so the embedded portal never shows yesterday's level.
     """
     cloud_ids = list(cloud_ids)
     result = _read(cloud_ids, today)
     if not settings.REDIS_URL:
         missing = [cid for cid, scores in result.items() if scores.overall is None or scores.overall.day != today]
         if missing:
-            recompute_scores(missing, today=today)
-            from readiness.insights.engine import refresh_findings  # the daily job's other half
-
-            refresh_findings(missing, today=today)
+            refresh_clouds(missing, today=today)
             result.update(_read(missing, today))
     return result
 

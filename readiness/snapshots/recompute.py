@@ -1,8 +1,10 @@
-"""Recomputing score snapshots: today's for stale clouds, or a rebuilt history.
+"""Writing score snapshots: today's, or a rebuilt history.
 
 Each call reads the sums with one grouped query, scores them with
 readiness.scoring, and upserts the snapshot rows in one transaction; the
-number of queries does not depend on the number of items or clouds.
+number of queries does not depend on the number of items or clouds. Only
+readiness.snapshots.refresh calls `recompute_scores` for today, since a cloud
+is fresh only once its findings follow its scores.
 """
 
 from __future__ import annotations
@@ -13,18 +15,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from clouds.models import Cloud
+from clouds.stages import LAUNCHED, PRE_LAUNCH
 from readiness import scoring
 from readiness.choices import SnapshotScope
-from readiness.models import CloudScoreState, JobHeartbeat, ScoreSnapshot
-from readiness.score_queries import item_facts, pillar_totals
+from readiness.models import ScoreSnapshot
 from readiness.scoring import CloudScore, Forecast, Thresholds
-from readiness.thresholds import current_thresholds
-
-SWEEP_HEARTBEAT = "score-sweep"
+from readiness.snapshots.sums import item_facts, pillar_totals
+from readiness.snapshots.thresholds import current_thresholds
 
 _SNAPSHOT_FIELDS = [
     "score", "level", "reason", "counted_count", "done_count", "open_count", "overdue_count", "blocked_count",
@@ -44,8 +44,8 @@ def recompute_scores(cloud_ids: Iterable[int] | None = None, *, today: dt.date |
                      thresholds: Thresholds | None = None) -> list[int]:
     """Write today's snapshots for the given clouds (every cloud when None); returns their ids.
 
-    Clears each cloud's stale mark only if no change marked it again since this
-    recompute read it (compare-and-swap on the generation counter).
+    Leaves the stale marks alone: readiness.snapshots.refresh clears them once the
+    findings are refreshed too.
     """
     today = today or timezone.localdate()
     thresholds = thresholds or current_thresholds()
@@ -54,7 +54,6 @@ def recompute_scores(cloud_ids: Iterable[int] | None = None, *, today: dt.date |
         ids = [cloud.id for cloud in clouds]
         if not ids:
             return []
-        generations = dict(CloudScoreState.objects.filter(cloud_id__in=ids).values_list("cloud_id", "generation"))
         totals = pillar_totals(ids, today)
         history = _overall_history(ids, today - dt.timedelta(days=thresholds.forecast_window_days - 1), today)
         now = timezone.now()
@@ -67,28 +66,7 @@ def recompute_scores(cloud_ids: Iterable[int] | None = None, *, today: dt.date |
                                              thresholds=thresholds)
             rows.extend(_snapshot_rows(cloud.id, score, forecast, now))
         _upsert(rows)
-        _clear_stale(ids, generations, now)
     return ids
-
-
-def sweep_stale(*, today: dt.date | None = None) -> list[int]:
-    """Recompute every stale cloud (and any cloud that has no state yet); record the heartbeat."""
-    stale_ids = list(Cloud.objects.filter(Q(score_state__stale=True) | Q(score_state__isnull=True))
-                     .values_list("pk", flat=True))
-    done = recompute_scores(stale_ids, today=today) if stale_ids else []
-    beat()
-    return done
-
-
-def recompute_all(*, today: dt.date | None = None) -> list[int]:
-    """Recompute every cloud: levels change with the date alone."""
-    done = recompute_scores(None, today=today)
-    beat()
-    return done
-
-
-def beat() -> None:
-    JobHeartbeat.objects.update_or_create(name=SWEEP_HEARTBEAT, defaults={"finished_at": timezone.now()})
 
 
 def rebuild_history(cloud_ids: Iterable[int] | None = None, *, days: int, today: dt.date | None = None,
@@ -141,8 +119,8 @@ def _cloud_facts(cloud_ids: Iterable[int] | None) -> list[CloudFacts]:
 
 def _stage_on(cloud: CloudFacts, day: dt.date) -> str:
     """A launched cloud counts as pre-launch on the days before its Day 1 (for rebuilt history)."""
-    if cloud.stage == "launched" and cloud.day1 is not None and day < cloud.day1:
-        return "pre_launch"
+    if cloud.stage == LAUNCHED and cloud.day1 is not None and day < cloud.day1:
+        return PRE_LAUNCH
     return cloud.stage
 
 
@@ -185,18 +163,3 @@ def _upsert(rows: list[ScoreSnapshot]) -> None:
     rows.sort(key=lambda row: (row.cloud_id, row.day, row.scope))
     ScoreSnapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["cloud", "scope", "day"],
                                       update_fields=_SNAPSHOT_FIELDS, batch_size=1000)
-
-
-def _clear_stale(ids: list[int], generations: dict[int, int], now) -> None:
-    """Compare-and-swap: only clouds whose generation is unchanged become fresh."""
-    missing = [cloud_id for cloud_id in ids if cloud_id not in generations]
-    if missing:
-        CloudScoreState.objects.bulk_create(
-            [CloudScoreState(cloud_id=cloud_id, stale=False, generation=0, computed_at=now) for cloud_id in missing],
-            ignore_conflicts=True,
-        )
-    condition = Q()
-    for cloud_id, generation in generations.items():
-        condition |= Q(cloud_id=cloud_id, generation=generation)
-    if condition:
-        CloudScoreState.objects.filter(condition).update(stale=False, computed_at=now)
