@@ -152,7 +152,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Give up publishing quickly when the broker is down: the edit is saved either
-# way and the sweep recomputes stale clouds once the broker is back.
+# way and the sweep refreshes stale clouds once the broker is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
                                     "interval_max": 0.3}
 # A task is acknowledged only once it has finished, so one lost with a killed worker is delivered

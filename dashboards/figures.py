@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
+from readiness.scoring import FORECAST_LATE
+
 PILLAR_COLORS = {"people": "#1f77b4", "process": "#9467bd", "technology": "#17becf"}
 PILLAR_LABELS = {"people": "People", "process": "Process", "technology": "Technology"}
-LEVEL_COLORS = {"ready": "#1e7a46", "at_risk": "#b26a00", "not_ready": "#b3261e", None: "#8a93a3"}
 OVERALL_COLOR = "#1d2330"
 # Cloud series: a qualitative palette that avoids the pillar and level colours.
 CLOUD_COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#9c755f", "#ff9da7", "#76b7b2",
@@ -124,7 +125,7 @@ def cloud_scores(history: dict[str, list[tuple[dt.date, Decimal | None]]], *, da
         fig.add_trace(go.Scatter(
             x=[forecast.last_day.isoformat(), forecast.projected_date.isoformat()],
             y=[round(float(forecast.fitted_last), 1), 100], mode="lines+markers", name="Forecast to 100",
-            line={"color": "#b26a00" if forecast.status == "late" else "#1e7a46", "dash": "dash", "width": 2},
+            line={"color": "#b26a00" if forecast.status == FORECAST_LATE else "#1e7a46", "dash": "dash", "width": 2},
             hovertemplate="Forecast %{x}: %{y:.1f}<extra></extra>",
         ))
     if day1 is not None:

@@ -11,10 +11,11 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from clouds.stages import LAUNCHED, RETIRED
+from clouds.stages import LAUNCHED, PRE_LAUNCH_STAGES, RETIRED
+from readiness import scoring
 from readiness.scoring import DEFAULT_THRESHOLDS, Thresholds
 
-LEVEL_WORDS = {"ready": "Ready", "at_risk": "At risk", "not_ready": "Not ready", None: "Not computed"}
+LEVEL_WORDS = {scoring.READY: "Ready", scoring.AT_RISK: "At risk", scoring.NOT_READY: "Not ready", None: "Not computed"}
 
 
 def _date(day: dt.date) -> str:
@@ -77,12 +78,12 @@ def overdue_sentence(row) -> str:
 
 def forecast_sentence(row, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     status, reason = row.forecast_status, row.forecast_reason
-    if status == "on_track":
+    if status == scoring.FORECAST_ON_TRACK:
         if row.projected_date is None:
             return "Forecast: complete, on track for Day 1."
         return (f"Forecast: on track, reaching 100 by {_date(row.projected_date)}"
                 + (f", before Day 1 ({_date(row.day1)})." if row.day1 else "."))
-    if status == "late":
+    if status == scoring.FORECAST_LATE:
         return (f"Forecast: {_plural(row.days_late, 'day')} late, reaching 100 by {_date(row.projected_date)}"
                 f" against Day 1 on {_date(row.day1)}.")
     window, points = thresholds.forecast_window_days, thresholds.forecast_min_points
@@ -92,7 +93,7 @@ def forecast_sentence(row, today: dt.date, thresholds: Thresholds = DEFAULT_THRE
         "day1_passed": "Forecast: none, Day 1 has passed.",
         "not_enough_history": f"Forecast: not enough score history yet (fewer than {points} days in the last "
                               f"{window}).",
-        "too_slow": f"Forecast: none, the score has not been rising over the last {window} days.",
+        scoring.NO_FORECAST_FLAT: f"Forecast: none, the score has not been rising over the last {window} days.",
     }.get(reason, "Forecast: not computed yet.")
 
 
@@ -127,7 +128,8 @@ def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = ())
     if not rows:
         return {"title": "Portfolio: no clouds to report", "lines": ["No clouds match these filters."],
                 "clouds": []}
-    counts = {level: sum(1 for row in rows if row.level == level) for level in ("ready", "at_risk", "not_ready")}
+    counts = {level: sum(1 for row in rows if row.level == level)
+              for level in (scoring.READY, scoring.AT_RISK, scoring.NOT_READY)}
     uncomputed = sum(1 for row in rows if row.level is None)
     parts = [f"{counts['ready']} ready", f"{counts['at_risk']} at risk", f"{counts['not_ready']} not ready"]
     if uncomputed:
@@ -141,7 +143,7 @@ def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = ())
         lines.append("No cloud has a score yet.")
     gating = sum(row.open_gating for row in rows)
     lines.append("No gating items are open." if not gating else f"{_plural(gating, 'gating item')} open in total.")
-    late = [row for row in rows if row.forecast_status == "late"]
+    late = [row for row in rows if row.forecast_status == scoring.FORECAST_LATE]
     if late:
         lines.append("Projected late: " + "; ".join(f"{row.name} ({_plural(row.days_late, 'day')})" for row in late)
                      + ".")
@@ -149,9 +151,9 @@ def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = ())
         lines.append("High findings: " + "; ".join(f"{f.cloud} ({f.title})" for f in findings) + ".")
     else:
         lines.append("No high-severity findings are open.")
-    attention = [row for row in rows if row.level in ("not_ready", "at_risk")]
+    attention = [row for row in rows if row.level in (scoring.NOT_READY, scoring.AT_RISK)]
     clouds = [f"{row.name}: {LEVEL_WORDS[row.level].lower()} ({row.reason_text})"
-              + (f". {day1_sentence(row, today)}" if row.stage not in (LAUNCHED, RETIRED) else ".")
+              + (f". {day1_sentence(row, today)}" if row.stage in PRE_LAUNCH_STAGES else ".")
               for row in attention]
     return {"title": f"Portfolio readiness on {_date(today)}", "lines": lines, "clouds": clouds}
 

@@ -74,7 +74,8 @@ class StartChecklistForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and not user.is_superuser:
+        # A read-only view (no change permission) has no editable fields to narrow.
+        if user is not None and not user.is_superuser and "cloud" in self.fields:
             self.fields["cloud"].queryset = managed_clouds(user)
 
     def clean(self):
@@ -297,7 +298,7 @@ class ScoreSnapshotAdmin(CloudScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelA
 
 @admin.register(CloudScoreState)
 class CloudScoreStateAdmin(CloudScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only view of which clouds wait for a recompute."""
+    """Read-only view of which clouds wait for a refresh of their scores and findings."""
 
     list_display = ["cloud", "stale", "generation", "marked_at", "computed_at"]
     list_filter = ["stale"]

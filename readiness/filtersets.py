@@ -1,4 +1,4 @@
-"""One FilterSet for checklist items, shared by the checklist page (and later the API)."""
+"""One FilterSet for checklist items, shared by the checklist page and the API."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
 
-from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar
-from readiness.models import ChecklistItem
+from readiness.choices import ItemStatus, Pillar
+from readiness.models import ChecklistItem, overdue_condition
 
 YES_NO = (("true", "Yes"), ("false", "No"))
 
@@ -42,7 +42,7 @@ class ChecklistItemFilterSet(django_filters.FilterSet):
         return queryset.filter(owner_id=int(value))
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+        overdue = overdue_condition(timezone.localdate())
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
     def filter_gating(self, queryset, name, value):

@@ -236,12 +236,13 @@ class ScoreSnapshot(models.Model):
 
 
 class CloudScoreState(models.Model):
-    """Whether a cloud's snapshots lag behind its data.
+    """Whether a cloud's snapshots and findings lag behind its data.
 
     Every write that can change a score bumps `generation` and sets `stale` in
-    the writer's transaction. A recompute clears `stale` only if `generation`
-    is still what it read when it started, so an edit made during a recompute
-    keeps the cloud stale for the next one.
+    the writer's transaction. A refresh (scores, then findings) clears `stale`
+    only if `generation` is still what it read when it started, so an edit made
+    during a refresh, or a refresh that died half-way, keeps the cloud stale for
+    the next one.
     """
 
     cloud = models.OneToOneField(Cloud, on_delete=models.CASCADE, primary_key=True, related_name="score_state")

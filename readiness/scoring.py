@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from clouds.stages import PRE_LAUNCH_STAGES
-from readiness.terms import BLOCKED, DONE, IN_PROGRESS, NOT_APPLICABLE, PILLARS
+from readiness.terms import BLOCKED, DONE, IN_PROGRESS, NOT_APPLICABLE, OPEN_STATUSES, PILLARS
 
 READY, AT_RISK, NOT_READY = "ready", "at_risk", "not_ready"
 
@@ -63,7 +63,7 @@ def is_counted(status: str) -> bool:
 
 
 def is_open(status: str) -> bool:
-    return status not in (DONE, NOT_APPLICABLE)
+    return status in OPEN_STATUSES
 
 
 def is_overdue(status: str, due_date: dt.date | None, today: dt.date) -> bool:

@@ -96,8 +96,10 @@ def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any,
     user = _user_of(actor)
     with transaction.atomic():
         # Lock the cloud so two starts for one cloud run one after the other, and the
-        # active checklist so no item edit lands on it while its items are copied.
-        Cloud.objects.select_for_update().get(pk=cloud.pk)
+        # active checklist so no item edit lands on it while its items are copied. NO KEY
+        # UPDATE: rows that only reference the cloud (snapshots, findings, score state) can
+        # still be written meanwhile, so a refresh running now cannot deadlock with us.
+        Cloud.objects.select_for_update(no_key=True).get(pk=cloud.pk)
         previous = (Checklist.objects.select_for_update(of=("self",)).select_related("framework")
                     .filter(cloud=cloud).active().first())
         if previous is not None and previous.framework_id == framework.pk:

@@ -1,4 +1,8 @@
-"""One shape for validation errors: field name -> messages, as forms, the API and bulk rows show them."""
+"""One conversion of validation errors to field name -> messages, for forms, the API and bulk rows.
+
+Errors not tied to a field go under a key the caller names: Django's "__all__" for forms
+and bulk rows, DRF's "non_field_errors" for single-item API responses.
+"""
 
 from __future__ import annotations
 

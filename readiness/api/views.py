@@ -225,6 +225,13 @@ class ItemViewSet(viewsets.GenericViewSet):
                 continue
             data = dict(parsed.validated_data)
             updates.append((index, ItemUpdate(data["id"], data["version"], _changes_for_service(data))))
+        # Items the caller may see but not change answer 403, like a PATCH would; items outside
+        # what the caller sees stay "not_found" rows, so nothing reveals that they exist.
+        read_only = sorted(visible_items(request.user).filter(pk__in=[u.item_id for _, u in updates])
+                           .exclude(pk__in=editable_items(request.user).values("pk")).values_list("pk", flat=True))
+        if read_only:
+            return Response({"detail": "You may see but not change item(s) " + ", ".join(map(str, read_only))
+                             + "; nothing was saved.", "errors": []}, status=status.HTTP_403_FORBIDDEN)
         saved = None
         try:
             # Rows that failed validation above are reported together with the rows the service

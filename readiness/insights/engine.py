@@ -93,7 +93,7 @@ def refresh_findings(cloud_ids: Iterable[int] | None = None, *, today: dt.date |
     with transaction.atomic():
         # Two refreshes of one cloud run one after the other (a finding that does not exist yet
         # cannot be row-locked, so the clouds are), in id order to avoid deadlocks.
-        locked = Cloud.objects.select_for_update().order_by("pk")
+        locked = Cloud.objects.select_for_update(no_key=True).order_by("pk")
         list((locked if ids is None else locked.filter(pk__in=ids)).values_list("pk", flat=True))
         facts = gather(ids, today, thresholds)
         wanted: dict[tuple[int, str], FindingSpec] = {

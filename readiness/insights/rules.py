@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from clouds.stages import PRE_LAUNCH_STAGES
 from readiness.insights.registry import Rule
+from readiness.scoring import FORECAST_LATE, NO_FORECAST_FLAT
 from readiness.terms import BLOCKED, HIGH, LOW, MEDIUM
 
 
@@ -108,7 +109,7 @@ def gating_near_day1(cloud: CloudFacts, today: dt.date, t: InsightThresholds) ->
 
 
 def forecast_late(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> FindingSpec | None:
-    stalled = (cloud.forecast_reason == "too_slow" and cloud.stage in PRE_LAUNCH_STAGES and cloud.day1 is not None
+    stalled = (cloud.forecast_reason == NO_FORECAST_FLAT and cloud.stage in PRE_LAUNCH_STAGES and cloud.day1 is not None
                and cloud.day1 >= today and cloud.overall is not None and cloud.overall < 100)
     if stalled:
         return FindingSpec("forecast_late", HIGH, (),
@@ -116,7 +117,7 @@ def forecast_late(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> Fi
                            f"Day 1 ({_date(cloud.day1)}) will be missed.",
                            "Find what stalled the work (owners, blockers, capacity) and re-plan with the NCOE; "
                            "if nothing can move, re-plan Day 1.")
-    if cloud.forecast_status != "late":
+    if cloud.forecast_status != FORECAST_LATE:
         return None
     return FindingSpec("forecast_late", HIGH, (),
                        f"At the current pace the score reaches 100 on {_date(cloud.projected_date)}, "

@@ -22,12 +22,13 @@ def acknowledge_finding(*, finding: Finding, actor: Any, note: str) -> Finding:
     if not note or len(note) > MAX_NOTE_LENGTH or "\x00" in note:
         raise ValidationError(f"Write a note of 1 to {MAX_NOTE_LENGTH} characters saying why "
                               "(the plan, or the accepted risk).")
-    if finding.resolved_at is not None:
-        raise ValidationError("This finding is already resolved.")
-    if finding.acknowledged_at is not None:
+    now = timezone.now()
+    # One conditional UPDATE: of two acknowledgements at the same moment, exactly one matches.
+    claimed = Finding.objects.filter(pk=finding.pk, resolved_at__isnull=True, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=actor, acknowledgement_note=note)
+    finding.refresh_from_db()
+    if not claimed:
+        if finding.resolved_at is not None:
+            raise ValidationError("This finding is already resolved.")
         raise ValidationError("This finding is already acknowledged; the first acknowledgement is kept.")
-    finding.acknowledged_at = timezone.now()
-    finding.acknowledged_by = actor
-    finding.acknowledgement_note = note
-    finding.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
     return finding

@@ -44,18 +44,15 @@ def mark_stale(cloud_ids: Iterable[int]) -> None:
         return
     now = timezone.now()
     with transaction.atomic():
-        updated = set(
-            CloudScoreState.objects.filter(cloud_id__in=ids).values_list("cloud_id", flat=True)
+        # Rows first (a concurrent refresh may create them too), then one UPDATE for all, so the
+        # mark and the new generation land whoever created the row.
+        CloudScoreState.objects.bulk_create(
+            [CloudScoreState(cloud_id=cloud_id, stale=True, generation=0, marked_at=now) for cloud_id in ids],
+            ignore_conflicts=True,
         )
         CloudScoreState.objects.filter(cloud_id__in=ids).update(
             stale=True, generation=F("generation") + 1, marked_at=now
         )
-        missing = [cloud_id for cloud_id in ids if cloud_id not in updated]
-        if missing:
-            CloudScoreState.objects.bulk_create(
-                [CloudScoreState(cloud_id=cloud_id, stale=True, generation=1, marked_at=now) for cloud_id in missing],
-                ignore_conflicts=True,
-            )
     for cloud_id in ids:
         transaction.on_commit(lambda cloud_id=cloud_id: enqueue_refresh(cloud_id))
 
@@ -78,9 +75,20 @@ def enqueue_refresh(cloud_id: int) -> bool:
     return True
 
 
-def generations(cloud_ids: list[int]) -> dict[int, int]:
-    """cloud id -> its current generation (clouds without a state row are left out)."""
+def hold_stale(cloud_ids: list[int]) -> dict[int, int]:
+    """Mark the clouds stale without a new generation, and return cloud id -> generation.
+
+    A refresh calls this before computing anything; `clear_stale` with the returned
+    generations ends it. Clouds without a state row are left out (and count as stale).
+    """
+    CloudScoreState.objects.filter(cloud_id__in=cloud_ids, stale=False).update(stale=True)
     return dict(CloudScoreState.objects.filter(cloud_id__in=cloud_ids).values_list("cloud_id", "generation"))
+
+
+def stale_among(cloud_ids: list[int]) -> list[int]:
+    """Those of the clouds that are stale or were never computed."""
+    fresh = set(CloudScoreState.objects.filter(cloud_id__in=cloud_ids, stale=False).values_list("cloud_id", flat=True))
+    return [cloud_id for cloud_id in cloud_ids if cloud_id not in fresh]
 
 
 def clear_stale(cloud_ids: list[int], seen: dict[int, int], now: dt.datetime | None = None) -> None:

@@ -12,6 +12,7 @@ from readiness import scoring
 from readiness.choices import SnapshotScope
 from readiness.models import ScoreSnapshot
 from readiness.scoring import REASON_TEXT
+from readiness.snapshots.freshness import stale_among
 from readiness.snapshots.refresh import refresh_clouds
 from readiness.snapshots.sums import pillar_totals
 from readiness.snapshots.thresholds import current_thresholds
@@ -34,13 +35,15 @@ class LatestScores:
 def latest_scores(cloud_ids: Iterable[int], today: dt.date) -> dict[int, LatestScores]:
     """cloud id -> its most recent snapshots (from the last week), in one or two queries.
 
-    In in-process mode (no broker, no beat) a cloud without today's snapshot is
-    refreshed on read, so the embedded portal never shows yesterday's level.
+    In in-process mode (no broker, no beat) a cloud without today's snapshot, or left
+    stale, is refreshed on read, so the embedded portal never shows yesterday's level.
     """
     cloud_ids = list(cloud_ids)
     result = _read(cloud_ids, today)
     if not settings.REDIS_URL:
         missing = [cid for cid, scores in result.items() if scores.overall is None or scores.overall.day != today]
+        # A cloud left stale by a refresh that failed half-way is retried too: with no beat, nothing else would.
+        missing += [cid for cid in stale_among(cloud_ids) if cid not in set(missing)]
         if missing:
             refresh_clouds(missing, today=today)
             result.update(_read(missing, today))

@@ -3,8 +3,9 @@
 Each call reads the sums with one grouped query, scores them with
 readiness.scoring, and upserts the snapshot rows in one transaction; the
 number of queries does not depend on the number of items or clouds. Only
-readiness.snapshots.refresh calls `recompute_scores` for today, since a cloud
-is fresh only once its findings follow its scores.
+readiness.snapshots.refresh calls `recompute_scores`, since a cloud is fresh
+only once its findings follow its scores; `rebuild_history` (demo, `--since`)
+is followed by a refresh as well.
 """
 
 from __future__ import annotations

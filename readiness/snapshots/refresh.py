@@ -38,10 +38,14 @@ def refresh_clouds(cloud_ids: Iterable[int] | None, today: dt.date | None = None
            else sorted(set(cloud_ids)))
     if not ids:
         return RefreshResult([])
-    seen = freshness.generations(ids)
+    # Stale until both steps are done, even for clouds that were fresh (the daily refresh):
+    # a crash in between leaves them for the sweep. The generation is not bumped, so the
+    # compare-and-swap below still clears the mark.
+    seen = freshness.hold_stale(ids)
     done = recompute_scores(ids, today=today)
     counts = refresh_findings(None if cloud_ids is None else done, today=today)
-    freshness.clear_stale(done, {cloud_id: g for cloud_id, g in seen.items() if cloud_id in set(done)})
+    refreshed = set(done)
+    freshness.clear_stale(done, {cloud_id: g for cloud_id, g in seen.items() if cloud_id in refreshed})
     return RefreshResult(done, counts)
 
 

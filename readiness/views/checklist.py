@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -34,7 +34,8 @@ def checklist_context(request: HttpRequest, cloud) -> dict:
     active = Checklist.objects.active().select_related("framework").filter(cloud=cloud).first()
     can_edit = managed_clouds(request.user).filter(pk=cloud.pk).exists()
     base = visible_items(request.user).filter(checklist__cloud=cloud)
-    filterset = ChecklistItemFilterSet(request.GET or None, queryset=base, request=request)
+    chosen = _chosen_filters(request.GET)
+    filterset = ChecklistItemFilterSet(chosen, queryset=base, request=request)
     items = list(filterset.qs.select_related(*ITEM_RELATIONS).order_by("requirement__position"))
     owners = list(users_editing_cloud(cloud))
     areas_done = area_progress(cloud.pk)
@@ -61,8 +62,18 @@ def checklist_context(request: HttpRequest, cloud) -> dict:
         "partners": cloud.partner_links.select_related("partner"), "regimes": cloud.compliance_regimes.all(),
         "status_choices": ItemStatus.choices, "here": request.path + (f"?{query}" if query else ""),
         "bulk_form": BulkEditForm(owners=owners) if can_edit else None,
-        "filtered": bool(request.GET),
+        "filtered": chosen is not None,
     }
+
+
+def _chosen_filters(query: QueryDict) -> QueryDict | None:
+    """The filters the person chose: an empty choice ("Any status", "All pillars") means no filter."""
+    chosen = QueryDict(mutable=True)
+    for name in query:
+        values = [value for value in query.getlist(name) if value != ""]
+        if values:
+            chosen.setlist(name, values)
+    return chosen or None
 
 
 @login_required

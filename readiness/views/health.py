@@ -1,8 +1,10 @@
-"""/healthz: is the database reachable, the broker reachable, and the sweep running?"""
+"""/healthz: is the database reachable, the broker reachable, the sweep running, and the API's
+rate-limit cache answering?"""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -47,10 +49,19 @@ def _sweep(database_ok: bool) -> dict:
             "max_age_seconds": settings.HEALTH_MAX_SWEEP_AGE_SECONDS}
 
 
+def _rate_limits() -> dict:
+    try:
+        cache.get("healthz-probe")
+        return {"ok": True}
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__, "note": "API writes are refused until it is back"}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     database = _database()
-    checks = {"database": database, "broker": _broker(), "sweep": _sweep(database["ok"])}
+    checks = {"database": database, "broker": _broker(), "sweep": _sweep(database["ok"]),
+              "rate_limits": _rate_limits()}
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)

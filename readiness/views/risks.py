@@ -27,7 +27,7 @@ def risks(request: HttpRequest) -> HttpResponse:
     errors = []
     state = request.GET.get("state") or "open"
     if state not in STATES:
-        errors.append(f"Unknown state {state!r}.")
+        errors.append("state: use open, acknowledged, resolved or all.")
         state = "open"
     findings = {
         "open": findings.filter(resolved_at__isnull=True),
@@ -37,21 +37,27 @@ def risks(request: HttpRequest) -> HttpResponse:
     }[state]
     severities = [value for value in request.GET.getlist("severity") if value]
     if any(value not in FindingSeverity.values for value in severities):
-        errors.append("Unknown severity.")
+        errors.append("severity: use high, medium or low.")
     severities = [value for value in severities if value in FindingSeverity.values]
     if severities:
         findings = findings.filter(severity__in=severities)
     slug = request.GET.get("cloud") or ""
     clouds = list(visible_clouds(request.user).order_by("name").values_list("slug", "name"))
+    # Each value is checked against the known ones before it reaches a query, so a value that is
+    # not exactly well-formed (a NUL byte, say) is refused, not passed to the database.
     if slug:
-        if slug not in {s for s, _ in clouds}:
-            errors.append("Unknown cloud.")
-        findings = findings.filter(cloud__slug=slug)
+        if slug in {s for s, _ in clouds}:
+            findings = findings.filter(cloud__slug=slug)
+        else:
+            errors.append("cloud: not a cloud you can see.")
     rule = request.GET.get("rule") or ""
     if rule:
-        if rule not in registry.codes():
-            errors.append("Unknown rule.")
-        findings = findings.filter(rule=rule)
+        if rule in registry.codes():
+            findings = findings.filter(rule=rule)
+        else:
+            errors.append("rule: unknown rule.")
+    if errors:
+        findings = findings.none()
     counts = findings.aggregate(**severity_counts())
     findings = (findings.select_related("cloud", "acknowledged_by")
                 .annotate(item_count=Count("items"), rank=severity_rank())
@@ -67,7 +73,7 @@ def risks(request: HttpRequest) -> HttpResponse:
         "states": STATES, "state": state, "severities": FindingSeverity.choices, "chosen_severities": severities,
         "clouds": clouds, "cloud": slug, "rule": rule, "errors": errors, "counts": counts,
         "items_shown": ITEMS_SHOWN,
-    })
+    }, status=400 if errors else 200)
 
 
 @login_required

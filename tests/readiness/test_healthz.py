@@ -55,3 +55,18 @@ def test_healthz_needs_no_login_and_only_answers_get(client, db, settings):
     response = client.get("/healthz")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"  # anonymous
     assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_says_when_the_rate_limit_cache_is_down(client, db, settings, monkeypatch):
+    import readiness.views.health as health
+
+    class BrokenCache:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("cache down")
+
+    settings.REDIS_URL = None
+    monkeypatch.setattr(health, "cache", BrokenCache())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["rate_limits"] == {"ok": False, "error": "ConnectionError",
+                                              "note": "API writes are refused until it is back"}

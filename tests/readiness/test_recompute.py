@@ -266,3 +266,30 @@ def test_partner_scope_applies_to_scores_on_home(client, world):
     rows = client.get("/").context["rows"]
     assert [row["cloud"].slug for row in rows] == ["cloud-a"]
     assert rows[0]["scores"].overall is not None
+
+
+def test_a_daily_refresh_that_dies_half_way_leaves_fresh_clouds_stale_for_the_sweep(world, monkeypatch):
+    refresh_clouds(None, today=TODAY)
+    assert not CloudScoreState.objects.filter(stale=True).exists()
+
+    def worker_killed(*args, **kwargs):
+        raise SystemExit("killed between the two steps")
+
+    monkeypatch.setattr(refresh, "refresh_findings", worker_killed)
+    with pytest.raises(SystemExit):
+        refresh.refresh_all(today=TODAY)
+    assert set(CloudScoreState.objects.filter(stale=True).values_list("cloud_id", flat=True)) == {
+        world.cloud_a.pk, world.cloud_b.pk}
+    monkeypatch.undo()
+    assert sorted(sweep_stale(today=TODAY).cloud_ids) == sorted([world.cloud_a.pk, world.cloud_b.pk])
+    assert not CloudScoreState.objects.filter(stale=True).exists()
+
+
+def test_in_process_pages_retry_a_cloud_left_stale_by_a_failed_refresh(client, world, settings, monkeypatch):
+    settings.REDIS_URL = None
+    refresh_clouds([world.cloud_a.pk])
+    set_status(item_of(world.cloud_a, "TEC-01"), ItemStatus.DONE)  # refreshed on commit (in-process)
+    CloudScoreState.objects.filter(cloud=world.cloud_a).update(stale=True)  # as if the findings step had failed
+    client.force_login(world.admin)
+    assert client.get("/").status_code == 200
+    assert CloudScoreState.objects.get(cloud=world.cloud_a).stale is False

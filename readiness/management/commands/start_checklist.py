@@ -12,7 +12,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cloud", required=True, help="Cloud slug.")
         parser.add_argument("--framework", default="support-readiness", help="Framework slug.")
-        parser.add_argument("--version", dest="framework_version", type=int,
+        # Not --version: Django's commands already use it to print Django's version.
+        parser.add_argument("--framework-version", dest="framework_version", type=int,
                             help="Framework version (default: newest loaded).")
 
     def handle(self, *args, cloud: str, framework: str, framework_version: int | None, **options):
