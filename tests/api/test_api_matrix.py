@@ -37,8 +37,10 @@ def patch(caller, cloud):
 
 
 def bulk(caller, cloud):
-    # Rows outside what the caller may change are reported per row ("not_found") in a 400.
-    return UNAUTHENTICATED.get(caller) or (200 if caller in EDITS[cloud] else 400)
+    # Visible but not changeable: 403, as for a PATCH. Rows the caller cannot see are reported
+    # per row ("not_found") in a 400, so nothing reveals that they exist.
+    return UNAUTHENTICATED.get(caller) or (200 if caller in EDITS[cloud] else 403 if caller in SEES[cloud]
+                                           else 400)
 
 
 def anyone_signed_in(caller, cloud):

@@ -245,7 +245,7 @@ def test_throttling_answers_429_with_retry_after(partner_api, monkeypatch):
     assert int(response["Retry-After"]) > 0 and "detail" in response.json()
 
 
-def test_requests_pass_when_the_throttle_cache_is_down(partner_api, monkeypatch):
+def test_reads_pass_and_writes_are_refused_when_the_throttle_cache_is_down(partner_api, world, monkeypatch):
     from config.api.throttling import PerClientThrottle
 
     class BrokenCache:
@@ -257,6 +257,11 @@ def test_requests_pass_when_the_throttle_cache_is_down(partner_api, monkeypatch)
     monkeypatch.setattr(PerClientThrottle, "THROTTLE_RATES", {"api": "1/min"})
     monkeypatch.setattr(PerClientThrottle, "cache", BrokenCache())
     assert [partner_api.get("/api/v1/clouds/").status_code for _ in range(3)] == [200, 200, 200]
+    item = active_checklist(world.cloud_a).items.get(requirement__code="PPL-01")
+    refused = patch(partner_api, item, {"status": "done"}, etag='"1"')
+    assert refused.status_code == 503 and "writes are refused" in refused.json()["detail"]
+    item.refresh_from_db()
+    assert item.version == 1
 
 
 def test_clouds_carry_scores_and_partners_only_the_own(partner_api, world):

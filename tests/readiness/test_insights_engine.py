@@ -186,7 +186,8 @@ def test_the_register_lists_findings_with_their_items_and_acknowledges(client, w
     assert finding.acknowledgement_note == "New date agreed with the NCOE" and finding.resolved_at is None
     filtered = client.get("/risks/?severity=high&rule=gating_overdue&cloud=cloud-a").context["findings"]
     assert [f.rule for f in filtered] == ["gating_overdue"]
-    assert "Unknown severity" in client.get("/risks/?severity=urgent").content.decode()
+    refused = client.get("/risks/?severity=urgent")
+    assert refused.status_code == 400 and "severity: use high, medium or low." in refused.content.decode()
 
 
 def test_findings_api_is_scoped_and_filtered(world):
