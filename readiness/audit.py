@@ -105,3 +105,25 @@ def _show(name: str, value, users: dict[int, str], partners: dict[int, str]) -> 
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+# Editable fields as the history records name them -> as forms, the API and services name them.
+FIELD_NAMES = {"status": "status", "owner_id": "owner", "accountable_partner_id": "accountable_partner",
+               "due_date": "due_date", "evidence_url": "evidence_url", "notes": "notes",
+               "na_justification": "na_justification"}
+
+
+def values_at(item: ChecklistItem, version: int) -> dict[str, object] | None:
+    """The item's editable values as they were at `version` (owner and partner as ids); None if unknown."""
+    record = (item.history.filter(version=version).order_by("-history_date", "-history_id")
+              .values(*FIELD_NAMES).first())
+    return {FIELD_NAMES[name]: value for name, value in record.items()} if record else None
+
+
+def fields_changed_since(item: ChecklistItem, version: int) -> dict[str, HistoryEntry]:
+    """Field name (as services name it) -> the latest change to it after `version`."""
+    changed: dict[str, HistoryEntry] = {}
+    for entry in item_history(item, after_version=version):  # newest first
+        for change in entry.changes:
+            changed.setdefault(FIELD_NAMES[change.field], entry)
+    return changed

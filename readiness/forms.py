@@ -22,31 +22,44 @@ class ItemEditForm(forms.Form):
     na_justification = forms.CharField(label="Justification (for not applicable)", required=False, max_length=5000,
                                        widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    # The version the editor was opened on. After a conflict `version` moves on to the current
+    # one but this stays, so that saving again writes only the fields this person changed.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1, required=False)
+
+    EDITABLE = ("status", "owner", "due_date", "evidence_url", "notes", "na_justification")
+    KEEP_MINE, TAKE_THEIRS = "mine", "theirs"
 
     def __init__(self, *args, owners, item: ChecklistItem | None = None, **kwargs) -> None:
         if item is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "status": item.status, "owner": item.owner_id, "due_date": item.due_date,
-                "evidence_url": item.evidence_url, "notes": item.notes,
-                "na_justification": item.na_justification, "version": item.version,
-            }
+            kwargs["initial"] = {**current_values(item), "version": item.version, "base_version": item.version}
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
-    def changes_from(self, item: ChecklistItem) -> dict[str, Any]:
-        """The submitted values that differ from the item's current ones."""
+    @property
+    def started_from(self) -> int:
+        """The version the editor was opened on."""
+        return self.cleaned_data.get("base_version") or self.cleaned_data["version"]
+
+    def submitted(self) -> dict[str, Any]:
         data = self.cleaned_data
-        current = {
-            "status": item.status, "owner": item.owner_id, "due_date": item.due_date,
-            "evidence_url": item.evidence_url, "notes": item.notes, "na_justification": item.na_justification,
-        }
-        submitted = {
+        return {
             "status": data["status"], "owner": data["owner"].pk if data["owner"] else None,
             "due_date": data["due_date"], "evidence_url": data["evidence_url"], "notes": data["notes"],
             "na_justification": data["na_justification"] if data["status"] == ItemStatus.NOT_APPLICABLE else "",
         }
-        return {name: value for name, value in submitted.items() if value != current[name]}
+
+    def changes_from(self, base: dict[str, Any]) -> dict[str, Any]:
+        """What this person changed: the submitted values that differ from those they started from,
+        less the fields where, after a conflict, they chose the other person's value."""
+        return {name: value for name, value in self.submitted().items()
+                if value != base.get(name) and self.data.get(f"resolve_{name}") != self.TAKE_THEIRS}
+
+
+def current_values(item: ChecklistItem) -> dict[str, Any]:
+    """The item's editable values as the form holds them (the owner as an id)."""
+    return {"status": item.status, "owner": item.owner_id, "due_date": item.due_date,
+            "evidence_url": item.evidence_url, "notes": item.notes, "na_justification": item.na_justification}
 
 
 class BulkEditForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from clouds.models import Cloud
+from readiness.audit import fields_changed_since
 from readiness.choices import ChangeSource
 from readiness.item_changes import (
     EDITABLE_ITEM_FIELDS,
@@ -166,11 +167,14 @@ def update_item(
 
 
 def update_items(*, updates: Sequence[ItemUpdate], actor: Any, source: str,
-                 allowed: QuerySet[ChecklistItem] | None = None) -> list[ChecklistItem]:
+                 allowed: QuerySet[ChecklistItem] | None = None, merge: bool = False) -> list[ChecklistItem]:
     """Apply many item changes, all or nothing.
 
     Rows outside `allowed` (the caller's editable items) count as not found. Every
-    failing row is reported in BulkUpdateError.errors and nothing is written.
+    failing row is reported in BulkUpdateError.errors and nothing is written. With
+    `merge`, a row whose item moved on since its version is still applied when none
+    of the fields it sets changed since (someone else's other fields are kept); the
+    API does not merge, its callers hold ETags.
     """
     _check_source(source)
     if len(updates) > MAX_BULK_ROWS:
@@ -196,9 +200,11 @@ def update_items(*, updates: Sequence[ItemUpdate], actor: Any, source: str,
                 continue
             seen.add(update.item_id)
             if item.version != update.expected_version:
-                errors.append(RowError(index, update.item_id, "stale",
-                                       {"version": [f"The item is at version {item.version}."]}))
-                continue
+                overlap = _changed_fields_since(item, update) if merge else {"version"}
+                if overlap:
+                    errors.append(RowError(index, update.item_id, "stale", overlap if merge else
+                                           {"version": [f"The item is at version {item.version}."]}))
+                    continue
             try:
                 reject_unknown_fields(update.changes)
                 if apply_changes(item, update.changes, now=now):
@@ -225,6 +231,13 @@ def preview_item_changes(*, item: ChecklistItem, changes: Mapping[str, Any]) -> 
 
 
 # -- helpers -------------------------------------------------------------------
+
+def _changed_fields_since(item: ChecklistItem, update: ItemUpdate) -> dict[str, list[str]]:
+    """The fields this row sets that someone else changed since its version, and who did."""
+    changed = fields_changed_since(item, update.expected_version)
+    return {name: [f"Changed by {changed[name].who} at {changed[name].when:%Y-%m-%d %H:%M}."]
+            for name in update.changes if name in changed}
+
 
 def _check_source(source: str) -> None:
     if source not in ChangeSource.values:

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clouds.models import Partner
+from readiness.api.conflicts import ChangedSinceSerializer
 from readiness.choices import ItemStatus
 from readiness.item_changes import NOT_A_PARTNER
 from readiness.models import ChecklistItem, Framework, Requirement, ScoreSnapshot
@@ -59,6 +60,16 @@ class ItemSerializer(serializers.ModelSerializer):
 
 def _stamp(value) -> str | None:
     return serializers.DateTimeField().to_representation(value) if value else None
+
+
+class ItemConflictSerializer(ItemSerializer):
+    """The body of a 412: the current item plus what changed since the caller's version."""
+
+    changed_since = ChangedSinceSerializer()
+
+    class Meta(ItemSerializer.Meta):
+        fields = [*ItemSerializer.Meta.fields, "changed_since"]
+        read_only_fields = fields
 
 
 class PartnerSlugField(serializers.CharField):

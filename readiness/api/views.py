@@ -25,6 +25,7 @@ from clouds.access import visible_clouds
 from config.api.exceptions import PreconditionRequired
 from config.api.schema import COMMON, Error
 from readiness.access import editable_items, visible_items
+from readiness.api.conflicts import changes_since
 from readiness.api.keyset import KeysetPagination, paginate, updated_since_from
 from readiness.api.serializers import (
     BulkErrorSerializer,
@@ -34,6 +35,7 @@ from readiness.api.serializers import (
     CloudSerializer,
     FrameworkSerializer,
     ItemChangesSerializer,
+    ItemConflictSerializer,
     ItemSerializer,
     RequirementSerializer,
     SnapshotSerializer,
@@ -74,6 +76,15 @@ def etag_of(item) -> str:
 def _with_etag(response: Response, item) -> Response:
     response["ETag"] = etag_of(item)
     return response
+
+
+def _stale(current, versions: set[int]) -> Response:
+    """412: the current item, and what changed since the caller's version, by whom and when."""
+    older = [version for version in versions if version < current.version]
+    since = max(older) if older else None
+    body = {**ItemSerializer(current).data,
+            "changed_since": {"version": since, "changes": changes_since(current, since) if since else []}}
+    return _with_etag(Response(body, status=status.HTTP_412_PRECONDITION_FAILED), current)
 
 
 def _if_match_versions(request) -> set[int]:
@@ -166,8 +177,9 @@ class ItemViewSet(viewsets.GenericViewSet):
         responses={
             200: OpenApiResponse(ItemSerializer, description="Saved; ETag is the new version."),
             400: OpenApiResponse(Error, description="Invalid field values or unknown fields; nothing saved."),
-            412: OpenApiResponse(ItemSerializer, description="Stale If-Match: the current item (ETag: its version); "
-                                                             "nothing saved."),
+            412: OpenApiResponse(ItemConflictSerializer,
+                                 description="Stale If-Match: the current item (ETag: its version) and what changed "
+                                             "since your version, by whom and when; nothing saved."),
             428: OpenApiResponse(Error, description="If-Match missing (or '*')."),
             **COMMON, **WRITE, **NOT_FOUND,
         },
@@ -180,15 +192,13 @@ class ItemViewSet(viewsets.GenericViewSet):
         changes = ItemChangesSerializer(data=request.data)
         changes.is_valid(raise_exception=True)
         if item.version not in versions:
-            return _with_etag(Response(ItemSerializer(item).data, status=status.HTTP_412_PRECONDITION_FAILED), item)
+            return _stale(item, versions)
         data = dict(changes.validated_data)
         try:
             update_item(item=item, changes=data, actor=request.user, source=ChangeSource.API,
                         expected_version=item.version)
         except StaleVersionError:
-            current = self._visible_item(pk)
-            return _with_etag(Response(ItemSerializer(current).data, status=status.HTTP_412_PRECONDITION_FAILED),
-                              current)
+            return _stale(self._visible_item(pk), versions)
         except DjangoValidationError as exc:
             raise ValidationError(error_dict(exc, non_field_key="non_field_errors")) from None
         saved = self._visible_item(pk)

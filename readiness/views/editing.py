@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from clouds.access import managed_clouds, users_editing_cloud, visible_clouds
 from readiness.access import editable_items, visible_items
-from readiness.audit import item_history
+from readiness.audit import item_history, values_at
 from readiness.choices import ChangeSource
-from readiness.forms import BulkEditForm, ItemEditForm
+from readiness.conflicts import analyse, as_form_value
+from readiness.forms import BulkEditForm, ItemEditForm, current_values
 from readiness.services import BulkUpdateError, ItemUpdate, StaleVersionError, update_item, update_items
 from readiness.validation import error_dict
 from readiness.views.checklist import ITEM_RELATIONS, checklist_context
@@ -48,20 +49,30 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemEditForm(request.POST, owners=users_editing_cloud(cloud), item=item)
     if not form.is_valid():
         return _refused(request, item, form, status=400, message="Check the highlighted fields.")
+    started_from = form.started_from
+    base = (current_values(item) if started_from == item.version
+            else values_at(item, started_from) or current_values(item))
+    changes = form.changes_from(base)
     try:
-        saved = update_item(item=item, changes=form.changes_from(item), actor=request.user,
+        saved = update_item(item=item, changes=changes, actor=request.user,
                             source=ChangeSource.BROWSER, expected_version=form.cleaned_data["version"])
     except StaleVersionError as exc:
-        theirs = item_history(exc.item, after_version=exc.expected_version)
-        # The form now carries the current version: saving again, after reading their change,
-        # applies this person's values on top of it, knowingly.
+        conflict = analyse(exc.item, started_from, changes)
+        # The form moves on to the current version but keeps the one it started from, and shows the
+        # other person's values in the fields only they changed: saving again writes only this
+        # person's fields, and where both changed a field, the choice made below.
         data = request.POST.copy()
         data["version"] = str(exc.item.version)
+        data["base_version"] = str(started_from)
+        for name, value in conflict.kept.items():
+            data[name] = as_form_value(value)
         form = ItemEditForm(data, owners=users_editing_cloud(cloud), item=exc.item)
         form.is_valid()
-        return _refused(request, exc.item, form, status=409, conflict=theirs,
-                        message="Someone else saved this item after you opened it. Nothing was overwritten. "
-                                "Review their change below; save again to apply yours on top of it.")
+        message = ("Someone else saved this item after you opened it. Nothing was overwritten, and their changes "
+                   "to fields you did not touch are kept. "
+                   + ("You both changed the fields below: choose which value to keep, then save again."
+                      if conflict.both else "Save again to add your changes on top of theirs."))
+        return _refused(request, exc.item, form, status=409, conflict=conflict, message=message)
     except ValidationError as exc:
         for field, errors in error_dict(exc).items():
             for error in errors:
@@ -79,10 +90,13 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _refused(request, item, form, *, status: int, message: str, conflict=None) -> HttpResponse:
     if _wants_json(request):
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
-        conflict_html = render_to_string("readiness/_conflict.html", {"entries": conflict}, request=request) \
+        conflict_html = render_to_string("readiness/_conflict.html", {"conflict": conflict}, request=request) \
             if conflict else ""
-        return JsonResponse({"ok": False, "detail": message, "errors": errors, "conflict_html": conflict_html,
-                             "version": item.version}, status=status)
+        return JsonResponse({
+            "ok": False, "detail": message, "errors": errors, "conflict_html": conflict_html,
+            "version": item.version,
+            "values": {name: as_form_value(value) for name, value in conflict.kept.items()} if conflict else {},
+        }, status=status)
     return render(request, "readiness/item_detail.html", {
         "item": item, "form": form, "history": item_history(item), "refused": message, "conflict": conflict,
     }, status=status)
@@ -127,7 +141,7 @@ def bulk_edit(request: HttpRequest, slug: str) -> HttpResponse:
     updates = [ItemUpdate(item_id, version, changes) for item_id, version, changes in form.updates()]
     try:
         saved = update_items(updates=updates, actor=request.user, source=ChangeSource.BROWSER,
-                             allowed=editable_items(request.user).filter(checklist__cloud=cloud))
+                             allowed=editable_items(request.user).filter(checklist__cloud=cloud), merge=True)
     except BulkUpdateError as exc:
         codes = {item.pk: item.requirement.code
                  for item in visible_items(request.user).filter(pk__in=[e.item_id for e in exc.errors])
@@ -145,7 +159,9 @@ def bulk_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def _row_problem(error, codes: dict[int, str]) -> str:
     name = codes.get(error.item_id, f"item {error.item_id}")
     if error.code == "stale":
-        return f"{name} was changed by someone else meanwhile"
+        fields = "; ".join(f"{field.replace('_', ' ')}: {' '.join(why)}" for field, why in error.fields.items()
+                           if field != "version")
+        return f"{name} was changed by someone else meanwhile" + (f" ({fields})" if fields else "")
     if error.code == "not_found":
         return f"{name} is not an item you can change"
     reasons = " ".join(message for messages_ in error.fields.values() for message in messages_)

@@ -24,6 +24,9 @@
     form.setAttribute("data-item", id);
     form.setAttribute("aria-label", "Edit " + button.getAttribute("data-code"));
     form.querySelector("input[name=version]").value = row.getAttribute("data-version");
+    // The version this editor started from: after a conflict only `version` moves on, so saving
+    // again writes only the fields changed here.
+    form.querySelector("input[name=base_version]").value = row.getAttribute("data-version");
     var values = {
       status: row.getAttribute("data-status"), owner: row.getAttribute("data-owner"),
       due_date: row.getAttribute("data-due"), evidence_url: row.getAttribute("data-evidence"),
@@ -100,9 +103,14 @@
   function showFeedback(form, payload) {
     var box = form.querySelector("[data-feedback]");
     if (!box) { return; }
-    if (payload.version) {  // after a conflict: saving again applies these values on top of theirs
+    if (payload.version) {  // after a conflict: saving again adds this person's changes on top of theirs
       form.querySelector("input[name=version]").value = payload.version;
     }
+    Object.keys(payload.values || {}).forEach(function (name) {  // fields only the other person changed
+      var control = form.querySelector("[name='" + name + "']");
+      if (control) { control.value = payload.values[name]; }
+    });
+    toggleJustification(form);
     box.textContent = "";
     var message = document.createElement("p");
     message.textContent = payload.detail || "The change was not saved.";

@@ -69,6 +69,20 @@ def test_stale_if_match_gets_412_with_the_current_body_and_changes_nothing(partn
     assert item_of(world, "PPL-01").version == 2
 
 
+def test_412_says_which_fields_changed_since_your_version_by_whom_and_when(partner_api, world):
+    item = item_of(world, "PPL-01")
+    update_item(item=item, changes={"notes": "Roster drafted"}, actor=world.pm_assigned,
+                source=ChangeSource.BROWSER, expected_version=1)
+    update_item(item=item_of(world, "PPL-01"), changes={"status": "blocked", "owner": world.partner_user.pk},
+                actor=None, source=ChangeSource.JOB, expected_version=2)
+    body = patch(partner_api, item, {"status": "done"}, etag='"1"').json()
+    assert body["version"] == 3 and body["changed_since"]["version"] == 1
+    changes = body["changed_since"]["changes"]
+    assert [(c["version"], c["by"], c["source"], sorted(c["fields"])) for c in changes] == [
+        (2, "pm-assigned", "browser", ["notes"]), (3, "system", "job", ["owner", "status"])]
+    assert all(c["at"].endswith("Z") or "+" in c["at"] for c in changes)
+
+
 @pytest.mark.parametrize(("body", "field"), [
     ({"status": "finished"}, "status"),
     ({"colour": "red"}, "colour"),

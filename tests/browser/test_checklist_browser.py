@@ -103,6 +103,37 @@ def test_second_of_two_concurrent_saves_is_refused_with_the_other_change_shown(b
     assert (saved.status, saved.notes, saved.version) == ("blocked", "Trainer unavailable until January", 2)
 
 
+def test_save_again_after_a_conflict_keeps_both_peoples_intended_changes(browser, live_server, world, sign_in):
+    from readiness.audit import item_history
+
+    first = sign_in(browser.new_context(), world.pm_assigned).new_page()
+    second = sign_in(browser.new_context(), world.partner_user).new_page()
+    item = item_of(world, "PPL-02")
+    for page in (first, second):
+        open_checklist(page, live_server)
+        page.click(f"[data-edit='{item.pk}']")
+
+    first.select_option(f"#status-{item.pk}", "in_progress")
+    first.fill(f"#notes-{item.pk}", "Trainer booked for 12 January")
+    first.click(f"#item-{item.pk}-edit button[type=submit]")
+    expect(first.locator(f"#item-{item.pk} [data-status]")).to_have_text("In progress")
+
+    second.select_option(f"#status-{item.pk}", "done")
+    second.click(f"#item-{item.pk}-edit button[type=submit]")
+    feedback = second.locator(f"#item-{item.pk}-edit [data-feedback]")
+    expect(feedback).to_contain_text("You both changed the fields below")
+    expect(second.locator(f"#notes-{item.pk}")).to_have_value("Trainer booked for 12 January")  # theirs, shown
+    expect(feedback.locator("input[name=resolve_status][value=mine]")).to_be_checked()
+    second.click(f"#item-{item.pk}-edit button[type=submit]")  # save again, keeping "Done"
+    expect(second.locator(f"#item-{item.pk} [data-status]")).to_have_text("Done")
+
+    saved = ChecklistItem.objects.get(pk=item.pk)
+    assert (saved.status, saved.notes, saved.version) == ("done", "Trainer booked for 12 January", 3)
+    changes = [(change.field, change.new) for entry in item_history(saved) for change in entry.changes]
+    assert ("notes", "(none)") not in changes  # nobody's notes were reverted
+    assert [field for field, _ in changes].count("notes") == 1
+
+
 def test_partner_user_gets_404_on_another_partners_cloud(page, live_server, world, sign_in):
     sign_in(page.context, world.partner_user)
     assert open_checklist(page, live_server, "cloud-b").status == 404

@@ -123,7 +123,7 @@ def test_bulk_change_applies_to_every_selected_item(pm, world):
 
 def test_bulk_change_is_all_or_nothing(pm, world, client):
     fresh, stale = item_of(world, "PPL-01"), item_of(world, "PPL-02")
-    update_item(item=stale, changes={"notes": "changed meanwhile"}, actor=None, source=ChangeSource.JOB,
+    update_item(item=stale, changes={"status": "blocked"}, actor=None, source=ChangeSource.JOB,
                 expected_version=1)
     hidden = item_of(world, "PPL-01", cloud="cloud_b")
     response = pm.post(reverse("readiness:bulk_edit", args=["cloud-a"]), {
