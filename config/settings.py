@@ -60,10 +60,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.body_limit.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.api.middleware.APIBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -219,7 +219,11 @@ CACHES = {
 }
 
 # REST API for partner tools (README "REST API for partner tools").
-API_MAX_BODY_BYTES = 1024 * 1024
+# Every request body, on every route, by declared length and while streaming (config/body_limit.py).
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024, minimum=1024)
+API_MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES
+# No route takes files: a multipart file part is refused with a 400, never spooled to disk.
+FILE_UPLOAD_HANDLERS = ["config.uploads.RefuseFiles"]
 CSRF_FAILURE_VIEW = "config.api.errors.csrf_failure"
 API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "1200/min")
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
