@@ -1,6 +1,7 @@
 """Portal settings: one module, everything that differs between a laptop and
 production read from the environment (see README, "Configuration")."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework_api_key",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "clouds",
     "readiness",
     "dashboards",
@@ -71,7 +73,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.sessions.IdleSessionMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes), for the portal's and the admin's sign-in alike: after
+# LOGIN_FAILURE_LIMIT failures for one username, or from one address, further tries are refused
+# (429, a page saying so) for LOGIN_LOCKOUT_MINUTES; administrators unlock in the admin (Axes:
+# access attempts) or with `manage.py axes_reset`. Failed sign-ins are kept (access failures).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Idle sessions end: SESSION_IDLE_HOURS after the last request (config/sessions.py keeps it sliding).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8, minimum=1) * 3600
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -289,6 +308,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "INFO")},
     # Per-task success lines drown everything else; failures are still logged.
     "loggers": {
+        # Lockouts are logged as warnings; each failure is kept in the database (access failures).
+        "axes": {"level": "WARNING"},
         "celery.app.trace": {"level": "WARNING"},
         # Django's own console handler would print every line a second time.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
