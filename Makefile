@@ -29,14 +29,21 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-run: migrate
+# Collected static files (hashed, gzip and brotli): redone only when a static source or the
+# installed packages (plotly.js comes from the plotly package) changed. About 30 s the first time.
+COLLECTED := var/staticfiles/staticfiles.json
+$(COLLECTED): $(STAMP) $(shell find static -type f 2>/dev/null)
+	@echo "Collecting and compressing static files (about 30 s the first time)..."
+	STATIC_COLLECTED=true $(BIN)/python manage.py collectstatic --noinput --clear -v0
+
+run: migrate $(COLLECTED)
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Portal: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  Sign in as admin, pm.anna, exec.claire, partner.fr or partner.nl"
 	@echo "  with the password 'readiness-demo' (demo data, local use only)."
 	@echo ""
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	STATIC_COLLECTED=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -78,13 +78,14 @@ def configure_django(database_url: str) -> None:
     os.environ["SECURE_SSL_REDIRECT"] = "false"
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Server-time benches do not serve static files; bench/browser.py collects them itself.
+    os.environ.setdefault("STATIC_COLLECTED", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def measure(case: Case, *, warmup: int, repeat: int) -> Result:

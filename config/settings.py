@@ -139,15 +139,21 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "dashboards.staticfiles.PlotlyFinder",  # plotly.js from the plotly package, no CDN
 ]
-if DEBUG:
+# Collected static files (hashed names, gzip and brotli copies, cached for a year by browsers):
+# in production mode, and under `make run`, which collects them first. Straight from the
+# sources otherwise (tests, and editing CSS or JS with STATIC_COLLECTED=false).
+STATIC_COLLECTED = env_bool("STATIC_COLLECTED", not DEBUG)
+if not STATIC_COLLECTED:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # keeps WhiteNoise quiet before collectstatic
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+WHITENOISE_AUTOREFRESH = not STATIC_COLLECTED
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }

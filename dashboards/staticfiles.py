@@ -10,6 +10,7 @@ from pathlib import Path
 
 import plotly
 from django.contrib.staticfiles.finders import BaseFinder
+from django.contrib.staticfiles.utils import matches_patterns
 from django.core.files.storage import FileSystemStorage
 
 PACKAGE_DATA = Path(plotly.__file__).resolve().parent / "package_data"
@@ -34,4 +35,5 @@ class PlotlyFinder(BaseFinder):
         return [found] if find_all else found
 
     def list(self, ignore_patterns):
-        yield "plotly.min.js", self.storage
+        if not matches_patterns("plotly.min.js", ignore_patterns or []):
+            yield "plotly.min.js", self.storage
