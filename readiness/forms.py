@@ -36,6 +36,19 @@ class ItemEditForm(forms.Form):
         self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        if "due_date" in self.errors:
+            # A date input cannot hold a value that is not a date (browsers blank it): show what was
+            # sent as text, so it can be corrected rather than lost.
+            self.fields["due_date"].widget = forms.TextInput(attrs={"placeholder": "YYYY-MM-DD"})
+
+    def problem_summary(self) -> str:
+        """"Check the highlighted fields: Due date, Evidence link." for the fields in error."""
+        labels = [str(self[name].label) for name in self.errors if name in self.fields]
+        return "Check the highlighted field" + ("s" if len(labels) != 1 else "") + (
+            ": " + ", ".join(labels) + "." if labels else ".")
+
     @property
     def started_from(self) -> int:
         """The version the editor was opened on."""

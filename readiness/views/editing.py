@@ -48,7 +48,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cloud = item.checklist.cloud
     form = ItemEditForm(request.POST, owners=users_editing_cloud(cloud), item=item)
     if not form.is_valid():
-        return _refused(request, item, form, status=400, message="Check the highlighted fields.")
+        return _refused(request, item, form, status=400, message=form.problem_summary())
     started_from = form.started_from
     base = (current_values(item) if started_from == item.version
             else values_at(item, started_from) or current_values(item))
@@ -79,7 +79,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, error)
         return _refused(request, item, form, status=400, message="The change was not saved: "
                         + " ".join(str(e) for e in form.non_field_errors()) if form.non_field_errors()
-                        else "Check the highlighted fields.")
+                        else form.problem_summary())
 
     if _wants_json(request):
         return JsonResponse(_fragments(request, saved))

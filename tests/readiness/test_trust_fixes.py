@@ -97,3 +97,17 @@ def test_any_status_on_the_checklist_filter_is_no_filter(client, world):
     assert response.status_code == 200
     assert "Select a valid choice" not in body
     assert response.context["item_count"] == world.cloud_a.checklists.get(is_active=True).items.count()
+
+
+def test_a_bad_date_on_the_item_page_is_kept_highlighted_and_named(client, world):
+    client.force_login(world.pm_assigned)
+    item = Checklist.objects.active().get(cloud=world.cloud_a).items.first()
+    response = client.post(f"/items/{item.pk}/edit/", {
+        "status": "in_progress", "owner": "", "due_date": "2026-02-30", "evidence_url": "", "notes": "",
+        "na_justification": "", "version": item.version})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Check the highlighted field: Due date." in body
+    # A type="date" input would be blanked by the browser: the typed text stays, marked invalid.
+    assert ('<input type="text" name="due_date" value="2026-02-30" placeholder="YYYY-MM-DD" aria-invalid="true"'
+            in body)
