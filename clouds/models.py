@@ -10,8 +10,11 @@ from rest_framework_api_key.models import AbstractAPIKey
 
 from clouds.audit import audit_trail
 from clouds.choices import CloudKind, LifecycleStage, PartnerKind, PartnerRole, UserRole
+from clouds.constraints import FieldCheck
 
 COUNTRY_CODE_REGEX = r"^[A-Z]{2}$"
+COUNTRY_MESSAGE = "Use a two-letter ISO 3166 country code in capitals, e.g. FR."
+SLUG_MESSAGE = "Use lowercase letters, digits and single hyphens, e.g. france-sovereign."
 SLUG_REGEX = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
@@ -25,9 +28,10 @@ class ComplianceRegime(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheck(
                 condition=Q(country_code="") | Q(country_code__regex=COUNTRY_CODE_REGEX),
-                name="regime_country_code_iso",
+                name="regime_country_code_iso", field="country_code",
+                message="Leave empty, or use a two-letter ISO 3166 country code in capitals, e.g. FR.",
             ),
         ]
 
@@ -46,10 +50,11 @@ class Partner(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(country_code__regex=COUNTRY_CODE_REGEX),
-                                   name="partner_country_code_iso"),
+            FieldCheck(condition=Q(country_code__regex=COUNTRY_CODE_REGEX), name="partner_country_code_iso",
+                       field="country_code", message=COUNTRY_MESSAGE),
             models.CheckConstraint(condition=Q(kind__in=PartnerKind.values), name="partner_kind_valid"),
-            models.CheckConstraint(condition=Q(slug__regex=SLUG_REGEX), name="partner_slug_format"),
+            FieldCheck(condition=Q(slug__regex=SLUG_REGEX), name="partner_slug_format", field="slug",
+                       message=SLUG_MESSAGE),
         ]
 
     def __str__(self) -> str:
@@ -76,14 +81,16 @@ class Cloud(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(country_code__regex=COUNTRY_CODE_REGEX),
-                                   name="cloud_country_code_iso"),
+            FieldCheck(condition=Q(country_code__regex=COUNTRY_CODE_REGEX), name="cloud_country_code_iso",
+                       field="country_code", message=COUNTRY_MESSAGE),
             models.CheckConstraint(condition=Q(kind__in=CloudKind.values), name="cloud_kind_valid"),
             models.CheckConstraint(condition=Q(stage__in=LifecycleStage.values), name="cloud_stage_valid"),
-            models.CheckConstraint(condition=Q(slug__regex=SLUG_REGEX), name="cloud_slug_format"),
-            models.CheckConstraint(
+            FieldCheck(condition=Q(slug__regex=SLUG_REGEX), name="cloud_slug_format", field="slug",
+                       message=SLUG_MESSAGE),
+            FieldCheck(
                 condition=~Q(stage=LifecycleStage.LAUNCHED) | Q(day1_date__isnull=False),
-                name="cloud_launched_has_day1",
+                name="cloud_launched_has_day1", field="day1_date",
+                message="A launched cloud needs its Day 1 date.",
             ),
         ]
 
@@ -126,9 +133,10 @@ class Profile(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(role__in=UserRole.values), name="profile_role_valid"),
-            models.CheckConstraint(
+            FieldCheck(
                 condition=~Q(role=UserRole.PARTNER_STAFF) | Q(partner__isnull=False),
-                name="profile_partner_staff_has_partner",
+                name="profile_partner_staff_has_partner", field="partner",
+                message="Partner staff belong to a partner: choose theirs.",
             ),
         ]
 

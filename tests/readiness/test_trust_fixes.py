@@ -111,3 +111,27 @@ def test_a_bad_date_on_the_item_page_is_kept_highlighted_and_named(client, world
     # A type="date" input would be blanked by the browser: the typed text stays, marked invalid.
     assert ('<input type="text" name="due_date" value="2026-02-30" placeholder="YYYY-MM-DD" aria-invalid="true"'
             in body)
+
+
+@pytest.mark.parametrize(("url", "data", "field", "message"), [
+    ("/admin/clouds/partner/add/", {"slug": "new-ncoe", "name": "New", "kind": "ncoe", "country_code": "fr"},
+     "country_code", "two-letter ISO 3166 country code in capitals"),
+    ("/admin/clouds/partner/add/", {"slug": "New_NCOE", "name": "New", "kind": "ncoe", "country_code": "FR"},
+     "slug", "lowercase letters, digits and single hyphens"),
+])
+def test_the_admin_shows_constraint_errors_on_their_fields_in_words(client, world, url, data, field, message):
+    client.force_login(world.admin)
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again
+    form = response.context["adminform"].form
+    assert any(message in error for error in form.errors.get(field, [])), form.errors
+    assert "is violated" not in response.content.decode()
+
+
+def test_a_launched_cloud_without_day1_is_refused_on_the_day1_field(world):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    world.cloud_a.stage, world.cloud_a.day1_date = "launched", None
+    with pytest.raises(DjangoValidationError) as refused:
+        world.cloud_a.validate_constraints()
+    assert refused.value.message_dict == {"day1_date": ["A launched cloud needs its Day 1 date."]}
