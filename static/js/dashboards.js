@@ -3,13 +3,31 @@
 (function () {
   "use strict";
 
+  var narrow = window.matchMedia("(max-width: 700px)").matches;
+
+  // Phones: legend under the plot, labels that make room for themselves, tighter margins.
+  function forPhones(layout) {
+    var copy = Object.assign({}, layout);
+    // At the bottom of the whole figure (not of the plot area), so tick labels never run into it.
+    copy.legend = Object.assign({}, layout.legend, { orientation: "h", x: 0, xanchor: "left", yref: "container",
+                                                     y: 0, yanchor: "bottom" });
+    copy.margin = { l: 8, r: 8, t: 48, b: 64 };
+    copy.xaxis = Object.assign({}, layout.xaxis, { automargin: true, tickangle: -45 });
+    copy.yaxis = Object.assign({}, layout.yaxis, { automargin: true });
+    copy.height = Math.max(layout.height || 0, 420);
+    return copy;
+  }
+
   function draw() {
     document.querySelectorAll("[data-figure]").forEach(function (node) {
       var source = document.getElementById(node.getAttribute("data-figure"));
       if (!source || !window.Plotly) { return; }
       var figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(node, figure.data, figure.layout, {
+      var layout = narrow ? forPhones(figure.layout || {}) : figure.layout;
+      window.Plotly.newPlot(node, figure.data, layout, {
         responsive: true,
+        // On a phone the toolbar would cover the title; PNG export stays on wider screens.
+        displayModeBar: narrow ? false : "hover",
         displaylogo: false,
         // Nothing may leave the sealed network: no "share to Chart Studio" button.
         showSendToCloud: false,
