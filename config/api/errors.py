@@ -1,7 +1,13 @@
-"""JSON answers for URLs under /api/ that no API view handles (unknown paths, crashes)."""
+"""Error answers: JSON under /api/, branded pages elsewhere (outside DEBUG), and a 503 when the
+database is down, whether a view or a middleware found out."""
+
+import logging
+import sys
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views import csrf as csrf_views
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -13,10 +19,28 @@ def not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+logger = logging.getLogger("portal.errors")
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request):
+    # Called while the exception is being handled, so it can tell a database outage from a bug.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error."}, status=500)
     return defaults.server_error(request)
+
+
+def database_unavailable(request):
+    logger.error("Database unavailable while serving %s %s", request.method, request.path)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": "The database is unavailable; nothing was read or saved. "
+                                           "Try again in a minute."}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def bad_request(request, exception):
