@@ -10,7 +10,6 @@ import json
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -39,9 +38,8 @@ def _portfolio_clouds(request: HttpRequest):
     errors, chosen = [], {}
     for name, choices in (("kind", CloudKind), ("stage", LifecycleStage)):
         values = [value for value in request.GET.getlist(name) if value]
-        bad = [value for value in values if value not in choices.values]
-        if bad:
-            errors.append(f"Unknown {name}: {', '.join(bad)}.")
+        if any(value not in choices.values for value in values):
+            errors.append(f"{name}: use {' or '.join(choices.values)}.")
         values = [value for value in values if value in choices.values]
         if values:
             clouds = clouds.filter(**{f"{name}__in": values})
@@ -76,7 +74,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "gating_total": queries.gating_count(ids),
         "tiles": [(row, risks[row.id]) for row in rows],
         "narrative": narrative, "narrative_text": as_text(narrative),
-    })
+    }, status=400 if errors else 200)
 
 
 @login_required
@@ -99,6 +97,11 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
+def _refused(errors: list[str]) -> HttpResponse:
+    """A download whose filters are not well-formed: a plain 400 naming each parameter."""
+    return HttpResponse("\n".join(errors) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
 def _download(body: str, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -108,7 +111,9 @@ def _download(body: str, filename: str, content_type: str) -> HttpResponse:
 
 @login_required
 def portfolio_markdown(request: HttpRequest) -> HttpResponse:
-    today, clouds, _, _, rows = _portfolio(request)
+    today, clouds, _, errors, rows = _portfolio(request)
+    if errors:
+        return _refused(errors)
     findings = queries.open_findings([cloud.pk for cloud in clouds])
     return _download(as_markdown(portfolio_narrative(rows, today, findings)), f"portfolio-{today}.md",
                      "text/markdown")
@@ -132,17 +137,28 @@ ITEM_COLUMNS = ["cloud", "code", "title", "pillar", "area", "weight", "gating", 
 def _export_clouds(request: HttpRequest):
     """The clouds an export covers: one (?cloud=) or the portfolio's, with its kind and stage filters."""
     slug = request.GET.get("cloud")
-    clouds, _, _ = _portfolio_clouds(request)
+    clouds, _, errors = _portfolio_clouds(request)
+    if slug is not None and not SLUG.fullmatch(slug):
+        errors.append("cloud: give a cloud slug such as france.")
+    if errors:
+        raise _FiltersRefused(errors)
     if slug:
-        if not SLUG.fullmatch(slug):
-            raise BadRequest("Give a cloud slug such as france.")
         clouds = [get_object_or_404(visible_clouds(request.user), slug=slug)]
     return [cloud.pk for cloud in clouds], slug
 
 
+class _FiltersRefused(Exception):
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
 @login_required
 def items_csv(request: HttpRequest) -> HttpResponse:
-    clouds, slug = _export_clouds(request)
+    try:
+        clouds, slug = _export_clouds(request)
+    except _FiltersRefused as refused:
+        return _refused(refused.errors)
     rows = (visible_items(request.user).filter(checklist__cloud_id__in=clouds)
             .order_by("checklist__cloud__name", "requirement__position")
             .values_list("checklist__cloud__name", "requirement__code", "requirement__title", "requirement__pillar",
@@ -159,7 +175,10 @@ SCORE_COLUMNS = ["cloud", "day", "scope", "score", "level", "reason", "done_weig
 
 @login_required
 def scores_csv(request: HttpRequest) -> HttpResponse:
-    clouds, slug = _export_clouds(request)
+    try:
+        clouds, slug = _export_clouds(request)
+    except _FiltersRefused as refused:
+        return _refused(refused.errors)
     since = timezone.localdate() - timezone.timedelta(days=queries.TREND_DAYS - 1)
     rows = (ScoreSnapshot.objects.filter(cloud_id__in=clouds, day__gte=since)
             .order_by("cloud__name", "day", "scope")

@@ -23,6 +23,31 @@ class LimitedJSONParser(JSONParser):
         if len(body) > limit:
             raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
         try:
-            return super().parse(BytesIO(body), media_type, parser_context)
+            data = super().parse(BytesIO(body), media_type, parser_context)
         except RecursionError:
             raise ParseError("JSON parse error - the document is nested too deeply.") from None
+        try:
+            text = _is_text(data)
+        except RecursionError:
+            raise ParseError("JSON parse error - the document is nested too deeply.") from None
+        if not text:
+            # JSON may escape a lone UTF-16 surrogate ("\ud800"); it is not text, and would break
+            # every error message that quotes it.
+            raise ParseError("JSON parse error - a string holds a lone surrogate (\\ud800-\\udfff), "
+                             "which is not valid Unicode text.")
+        return data
+
+
+def _is_text(value) -> bool:
+    """Whether every string (keys included) in a parsed JSON document is valid Unicode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_is_text(key) and _is_text(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_is_text(item) for item in value)
+    return True

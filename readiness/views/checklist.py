@@ -25,7 +25,9 @@ ITEM_RELATIONS = ("requirement", "owner", "accountable_partner", "checklist__clo
 @login_required
 def checklist(request: HttpRequest, slug: str) -> HttpResponse:
     cloud = get_object_or_404(visible_clouds(request.user), slug=slug)
-    return render(request, "readiness/checklist.html", checklist_context(request, cloud))
+    context = checklist_context(request, cloud)
+    # A filter that is not well-formed is refused (the page says which), never read as something else.
+    return render(request, "readiness/checklist.html", context, status=400 if context["filterset"].errors else 200)
 
 
 def checklist_context(request: HttpRequest, cloud) -> dict:

@@ -41,7 +41,7 @@ def test_executive_sees_every_cloud_and_can_filter_by_kind_and_stage(client, wor
     staged = client.get(reverse("dashboards:portfolio") + "?stage=pre_launch&stage=building").context["rows"]
     assert len(staged) == 3
     bad = client.get(reverse("dashboards:portfolio") + "?kind=public")
-    assert "Unknown kind: public." in bad.content.decode()
+    assert bad.status_code == 400 and "kind: use sovereign or government." in bad.content.decode()
     md = client.get(reverse("dashboards:portfolio_markdown") + "?kind=government").content.decode()
     assert "1 cloud:" in md
 

@@ -20,7 +20,8 @@ def test_risk_register_refuses_bad_filters_with_a_400_naming_the_parameter(clien
     assert response.status_code == 400
     name = query.split("=")[0]
     assert f"{name}: " in response.content.decode()
-    assert list(response.context["findings"]) == []
+    if "%00" not in query:  # NUL never reaches the view: refused by WellFormedParametersMiddleware
+        assert list(response.context["findings"]) == []
 
 
 def test_start_checklist_help_does_not_crash(capsys):

@@ -1,0 +1,61 @@
+"""Refuse parameters that are not well-formed text, on every route, before any view reads them.
+
+Django decodes query strings and form bodies leniently (invalid UTF-8 becomes U+FFFD), so a
+view would see a different value from the one sent. A parameter whose name or value is not
+valid UTF-8 once percent-decoded, or that holds a NUL character, is answered 400 naming it:
+JSON under /api/, a page elsewhere. Form bodies are checked the same way (JSON bodies are the
+API parser's business).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_to_bytes
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def problem_in(encoded: bytes | str, where: str) -> str | None:
+    """The first malformed parameter of an urlencoded string, described; None when all are well-formed."""
+    if isinstance(encoded, str):
+        try:
+            raw = encoded.encode("latin-1")  # PEP 3333: the environ holds the raw bytes as latin-1
+        except UnicodeEncodeError:
+            raw = encoded.encode("utf-8")
+    else:
+        raw = encoded
+    for pair in raw.split(b"&"):
+        if not pair:
+            continue
+        name_raw, _, value_raw = pair.partition(b"=")
+        name_bytes = unquote_to_bytes(name_raw.replace(b"+", b" "))
+        value_bytes = unquote_to_bytes(value_raw.replace(b"+", b" "))
+        shown = name_bytes.decode("utf-8", errors="replace").replace("\x00", "")[:60] or "(unnamed)"
+        try:
+            name, value = name_bytes.decode("utf-8"), value_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"{shown}: the {where} parameter is not valid UTF-8 text."
+        if "\x00" in name or "\x00" in value:
+            return f"{shown}: NUL characters are not allowed."
+    return None
+
+
+def refuse(request: HttpRequest, problem: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": problem}, status=400)
+    return HttpResponse(render_to_string("400.html", {"problem": problem}), status=400)
+
+
+class WellFormedParametersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = problem_in(request.META.get("QUERY_STRING", ""), "query")
+        if problem is None and request.method == "POST" and request.content_type == FORM_TYPE:
+            problem = problem_in(request.body, "form")
+        if problem is not None:
+            return refuse(request, problem)
+        return self.get_response(request)
