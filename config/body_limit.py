@@ -9,14 +9,11 @@ Django does not read it as empty. JSON answers under /api/, a page elsewhere.
 from __future__ import annotations
 
 import io
-import re
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-
-DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 def too_large(request: HttpRequest) -> HttpResponse:
@@ -34,7 +31,9 @@ class RequestBodyLimitMiddleware:
         limit = settings.MAX_REQUEST_BODY_BYTES
         declared = request.META.get("CONTENT_LENGTH", "")
         if declared:
-            if DIGITS.fullmatch(declared) and int(declared) > limit:
+            if not (declared.isascii() and declared.isdigit()):
+                return HttpResponse("Content-Length is not a number.\n", status=400, content_type="text/plain")
+            if int(declared) > limit:  # any number of digits, leading zeros included
                 return too_large(request)
         elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             body = request.META["wsgi.input"].read(limit + 1)

@@ -3,18 +3,21 @@
 Django decodes query strings and form bodies leniently (invalid UTF-8 becomes U+FFFD), so a
 view would see a different value from the one sent. A parameter whose name or value is not
 valid UTF-8 once percent-decoded, or that holds a NUL character, is answered 400 naming it:
-JSON under /api/, a page elsewhere. Form bodies are checked the same way (JSON bodies are the
-API parser's business).
+JSON under /api/, a page elsewhere. Form bodies, urlencoded or multipart, are checked the same
+way (JSON bodies are the API parser's business).
 """
 
 from __future__ import annotations
 
+from email.parser import BytesParser
+from email.policy import HTTP
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_TYPE = "multipart/form-data"
 
 
 def problem_in(encoded: bytes | str, where: str) -> str | None:
@@ -42,10 +45,29 @@ def problem_in(encoded: bytes | str, where: str) -> str | None:
     return None
 
 
-def refuse(request: HttpRequest, problem: str) -> HttpResponse:
+def multipart_problem(request: HttpRequest) -> str | None:
+    """The first multipart field that is not well-formed text (files are refused by config.uploads)."""
+    head = f"Content-Type: {request.META.get('CONTENT_TYPE', '')}\r\n\r\n".encode("latin-1", "replace")
+    message = BytesParser(policy=HTTP).parsebytes(head + request.body)
+    if not message.is_multipart():
+        return None  # no fields at all (Django reads it as an empty form)
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition") or "(unnamed)"
+        if part.get_filename() is not None:
+            continue
+        try:
+            value = (part.get_payload(decode=True) or b"").decode("utf-8")
+        except UnicodeDecodeError:
+            return f"{str(name)[:60]}: the form field is not valid UTF-8 text."
+        if "\x00" in value or "\x00" in str(name):
+            return f"{str(name).replace(chr(0), '')[:60]}: NUL characters are not allowed."
+    return None
+
+
+def refuse(request: HttpRequest, problem: str, *, status: int = 400) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": problem}, status=400)
-    return HttpResponse(render_to_string("400.html", {"problem": problem}), status=400)
+        return JsonResponse({"detail": problem}, status=status)
+    return HttpResponse(render_to_string("400.html", {"problem": problem}), status=status)
 
 
 class WellFormedParametersMiddleware:
@@ -56,6 +78,8 @@ class WellFormedParametersMiddleware:
         problem = problem_in(request.META.get("QUERY_STRING", ""), "query")
         if problem is None and request.method == "POST" and request.content_type == FORM_TYPE:
             problem = problem_in(request.body, "form")
+        elif problem is None and request.method == "POST" and request.content_type == MULTIPART_TYPE:
+            problem = multipart_problem(request)
         if problem is not None:
             return refuse(request, problem)
         return self.get_response(request)

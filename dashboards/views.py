@@ -138,7 +138,7 @@ def _export_clouds(request: HttpRequest):
     """The clouds an export covers: one (?cloud=) or the portfolio's, with its kind and stage filters."""
     slug = request.GET.get("cloud")
     clouds, _, errors = _portfolio_clouds(request)
-    if slug is not None and not SLUG.fullmatch(slug):
+    if slug and not SLUG.fullmatch(slug):
         errors.append("cloud: give a cloud slug such as france.")
     if errors:
         raise _FiltersRefused(errors)

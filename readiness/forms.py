@@ -62,11 +62,20 @@ class ItemEditForm(forms.Form):
             "na_justification": data["na_justification"] if data["status"] == ItemStatus.NOT_APPLICABLE else "",
         }
 
-    def changes_from(self, base: dict[str, Any]) -> dict[str, Any]:
-        """What this person changed: the submitted values that differ from those they started from,
-        less the fields where, after a conflict, they chose the other person's value."""
+    def changes_from(self, base: dict[str, Any], shown: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What this person changed: the submitted values that differ from those they started from.
+
+        Left out: fields where, after a conflict, they chose the other person's value (and the
+        justification that went with a status they gave up), and fields still showing the value
+        the form was last given (`shown`, the values at the form's version): after a conflict
+        those are the other person's, and a third save meanwhile must not be reverted to them.
+        """
+        theirs = {name for name in self.EDITABLE if self.data.get(f"resolve_{name}") == self.TAKE_THEIRS}
+        if "status" in theirs:
+            theirs.add("na_justification")
         return {name: value for name, value in self.submitted().items()
-                if value != base.get(name) and self.data.get(f"resolve_{name}") != self.TAKE_THEIRS}
+                if value != base.get(name) and name not in theirs
+                and not (shown is not None and value == shown.get(name))}
 
 
 def current_values(item: ChecklistItem) -> dict[str, Any]:

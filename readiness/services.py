@@ -200,10 +200,11 @@ def update_items(*, updates: Sequence[ItemUpdate], actor: Any, source: str,
                 continue
             seen.add(update.item_id)
             if item.version != update.expected_version:
-                overlap = _changed_fields_since(item, update) if merge else {"version"}
+                # Merging starts from a version the item really had: an older one, never a newer one.
+                overlap = (_changed_fields_since(item, update) if merge and update.expected_version < item.version
+                           else {"version": [f"The item is at version {item.version}."]})
                 if overlap:
-                    errors.append(RowError(index, update.item_id, "stale", overlap if merge else
-                                           {"version": [f"The item is at version {item.version}."]}))
+                    errors.append(RowError(index, update.item_id, "stale", overlap))
                     continue
             try:
                 reject_unknown_fields(update.changes)

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from config.body_limit import RequestBodyLimitMiddleware
 
@@ -53,15 +53,37 @@ def test_a_small_chunked_body_is_read_not_dropped():
     assert reached[0].body == b'{"items": []}'
 
 
-def test_a_file_posted_to_a_form_is_refused(client, world):
+def test_files_are_refused_on_every_route(client, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(world.pm_assigned)
-    response = client.post("/items/1/edit/", {"status": "done", "notes": SimpleUploadedFile("big.bin", b"x" * 1000)})
+    item = world.cloud_a.checklists.get(is_active=True).items.first()
+    response = client.post(f"/items/{item.pk}/edit/", {"status": "done", "notes": SimpleUploadedFile("a.bin", b"x")})
     assert response.status_code == 400
-    anonymous = client.__class__().post("/accounts/login/", {"username": "a", "password": "b",
-                                                             "f": SimpleUploadedFile("a.bin", b"x")})
+    anonymous = Client().post("/accounts/login/", {"username": "a", "password": "b",
+                                                   "f": SimpleUploadedFile("a.bin", b"x")})
     assert anonymous.status_code == 400
+
+
+def test_multipart_fields_that_are_not_text_are_refused_naming_them(client, world):
+    client.force_login(world.pm_assigned)
+    item = world.cloud_a.checklists.get(is_active=True).items.first()
+    boundary = "b0undary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\ndone\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"notes\"\r\n\r\n").encode() + \
+        b"caf\xe9\r\n" + f"--{boundary}--\r\n".encode()
+    response = client.generic("POST", f"/items/{item.pk}/edit/", body,
+                              content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400 and "notes: the form field is not valid UTF-8 text." in \
+        response.content.decode()
+
+
+def test_a_content_length_padded_with_zeros_is_still_measured():
+    request = RequestFactory().post("/accounts/login/", data=b"", content_type="application/x-www-form-urlencoded")
+    request.META["CONTENT_LENGTH"] = "0" * 20 + str(1024 ** 3)
+    request.META["wsgi.input"] = Unreadable()
+    response, reached = run(request)
+    assert response.status_code == 413 and reached == []
 
 
 def test_an_oversized_form_through_the_whole_stack_is_a_413(client, world):

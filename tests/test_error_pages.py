@@ -61,3 +61,14 @@ def test_database_down_while_signing_in_is_a_503_too(world):
     with patch.object(connection, "cursor", database_down):
         response = client.post("/accounts/login/", {"username": "executive", "password": "x"})
     assert response.status_code == 503
+
+
+def test_a_deadlock_with_the_database_up_is_a_500_not_an_outage(signed_in, monkeypatch):
+    import readiness.views.home as home
+
+    def deadlock(user):
+        raise OperationalError("deadlock detected")
+
+    monkeypatch.setattr(home, "visible_clouds", deadlock)
+    response = signed_in.get("/")
+    assert response.status_code == 500 and "Something went wrong on our side" in response.content.decode()

@@ -1,5 +1,6 @@
 """Sign-in resists guessing: after a few failures for a user or from an address, the right password is refused too."""
 
+import datetime as dt
 import time
 
 import pytest
@@ -7,6 +8,7 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 PASSWORD = "pw-for-tests-only"
 LOGIN = "/accounts/login/"
@@ -54,21 +56,36 @@ def test_failed_sign_ins_are_kept_and_an_administrator_can_unlock(world):
     assert sign_in(Client(), LOGIN, "executive", PASSWORD).status_code == 302
 
 
-def test_a_success_before_the_limit_starts_the_count_again(world):
+def test_signing_in_as_oneself_does_not_wipe_failures_against_someone_else(world):
+    client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        sign_in(Client(), LOGIN, "executive", "wrong")
-    assert sign_in(Client(), LOGIN, "executive", PASSWORD).status_code == 302
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        sign_in(Client(), LOGIN, "executive", "wrong")
-    assert sign_in(Client(), LOGIN, "executive", PASSWORD).status_code == 302
+        sign_in(client, LOGIN, "admin", "wrong")
+    assert sign_in(Client(), LOGIN, "executive", PASSWORD).status_code == 302  # same address, own account
+    assert sign_in(client, LOGIN, "admin", "wrong").status_code == 429  # the guessing is still counted
+
+
+@pytest.mark.parametrize("behind_proxy", [False, True])
+def test_behind_the_tls_proxy_the_forwarded_address_is_throttled_not_the_proxys(world, settings, behind_proxy):
+    settings.BEHIND_TLS_PROXY = behind_proxy
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(LOGIN, {"username": f"nobody-{n}", "password": "wrong"}, REMOTE_ADDR="10.0.0.254",
+                      HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7")
+    other_client = Client().post(LOGIN, {"username": "executive", "password": PASSWORD}, REMOTE_ADDR="10.0.0.254",
+                                 HTTP_X_FORWARDED_FOR="203.0.113.8")
+    # Behind the proxy each client is its own address: one client's failures lock out only it.
+    assert other_client.status_code == (302 if behind_proxy else 429)
 
 
 def test_idle_sessions_expire_after_eight_hours_and_use_renews_them(client, world):
+    from django.contrib.sessions.models import Session
+
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
     assert sign_in(client, LOGIN, "executive", PASSWORD).status_code == 302
-    first = client.session.get_expiry_date()
+    key = client.session.session_key
     session = client.session
     session["renewed_at"] = int(time.time()) - 3600  # an hour since the session was last renewed
     session.save()
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + dt.timedelta(hours=7))  # an hour used up
     client.get("/")
-    assert client.session.get_expiry_date() > first
+    stored = Session.objects.get(pk=key).expire_date
+    assert stored > timezone.now() + dt.timedelta(hours=7, minutes=59)  # renewed to eight hours from now

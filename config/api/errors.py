@@ -5,7 +5,7 @@ import logging
 import sys
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views import csrf as csrf_views
@@ -24,12 +24,22 @@ RETRY_AFTER_SECONDS = 30
 
 
 def server_error(request):
-    # Called while the exception is being handled, so it can tell a database outage from a bug.
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+    # Called while the exception is being handled, so it can tell a database outage from a bug
+    # (a deadlock or a timeout is an OperationalError too, but the database still answers).
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError) and not database_reachable():
         return database_unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error."}, status=500)
     return defaults.server_error(request)
+
+
+def database_reachable() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        return False
 
 
 def database_unavailable(request):

@@ -49,10 +49,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemEditForm(request.POST, owners=users_editing_cloud(cloud), item=item)
     if not form.is_valid():
         return _refused(request, item, form, status=400, message=form.problem_summary())
-    started_from = form.started_from
-    base = (current_values(item) if started_from == item.version
-            else values_at(item, started_from) or current_values(item))
-    changes = form.changes_from(base)
+    started_from, version = form.started_from, form.cleaned_data["version"]
+    base = _values_at(item, started_from)
+    changes = form.changes_from(base, shown=_values_at(item, version) if version != started_from else None)
     try:
         saved = update_item(item=item, changes=changes, actor=request.user,
                             source=ChangeSource.BROWSER, expected_version=form.cleaned_data["version"])
@@ -87,6 +86,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_next_url(request, saved.get_absolute_url()))
 
 
+def _values_at(item, version: int) -> dict:
+    """The item's editable values at `version` (from its history); its current ones if unknown."""
+    return current_values(item) if version == item.version else values_at(item, version) or current_values(item)
+
+
 def _refused(request, item, form, *, status: int, message: str, conflict=None) -> HttpResponse:
     if _wants_json(request):
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
@@ -94,7 +98,9 @@ def _refused(request, item, form, *, status: int, message: str, conflict=None) -
             if conflict else ""
         return JsonResponse({
             "ok": False, "detail": message, "errors": errors, "conflict_html": conflict_html,
-            "version": item.version,
+            # Only a conflict moves the editor on to the current version; after any other refusal a
+            # save must still be checked against the version the person was looking at.
+            **({"version": item.version} if conflict else {}),
             "values": {name: as_form_value(value) for name, value in conflict.kept.items()} if conflict else {},
         }, status=status)
     return render(request, "readiness/item_detail.html", {

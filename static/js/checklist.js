@@ -139,7 +139,7 @@
     if (button) { button.disabled = true; }
     fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body: new URLSearchParams(new FormData(form)),  // urlencoded, as the page's own forms post
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) },
       credentials: "same-origin"
     }).then(function (response) {

@@ -74,7 +74,8 @@ def send(client, method, path, name, raw_value, targets):
 
 
 @pytest.fixture
-def program_manager(world):
+def program_manager(world, settings):
+    settings.REDIS_URL = None  # in-process mode: /healthz does not wait for a sweep that no beat runs here
     client = Client(raise_request_exception=False)
     client.force_login(world.pm_assigned)
     return client
@@ -86,6 +87,24 @@ def test_pages_refuse_malformed_parameters_naming_them(program_manager, targets,
     response = send(program_manager, method, path, name, MALFORMED[kind], targets)
     assert response.status_code == 400, response.status_code
     assert f"{name}: " in response.content.decode()
+
+
+POST_CASES = [case for case in PAGE_CASES if case[0] == "POST"]
+MULTIPART_MALFORMED = {"nul": b"a\x00b", "invalid-utf8": b"caf\xe9"}
+
+
+@pytest.mark.parametrize("kind", sorted(MULTIPART_MALFORMED))
+@pytest.mark.parametrize(("method", "path", "name"), POST_CASES, ids=[f"{m} {p} {n}" for m, p, n in POST_CASES])
+def test_multipart_forms_refuse_malformed_fields_naming_them(program_manager, targets, method, path, name, kind):
+    boundary = "fuzz-boundary"
+    fields = {key: value.encode() for key, value in base_form(targets["item"]).items() if key != name}
+    fields[name] = MULTIPART_MALFORMED[kind]
+    body = b"".join(b"--" + boundary.encode() + b'\r\nContent-Disposition: form-data; name="' + key.encode()
+                    + b'"\r\n\r\n' + value + b"\r\n" for key, value in fields.items())
+    body += b"--" + boundary.encode() + b"--\r\n"
+    response = program_manager.generic("POST", path.format(**targets), body,
+                                       content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400 and f"{name}: " in response.content.decode()
 
 
 @pytest.mark.parametrize(("method", "path", "name"), PAGE_CASES, ids=[f"{m} {p} {n}" for m, p, n in PAGE_CASES])

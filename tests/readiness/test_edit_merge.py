@@ -118,3 +118,48 @@ def test_bulk_change_of_a_field_someone_else_changed_meanwhile_is_refused_whole(
     body = response.content.decode()
     assert "nothing was changed" in body and "TEC-01 was changed by someone else meanwhile (status: Changed by" in body
     assert (item_of(world, "TEC-01").status, item_of(world, "TEC-02").version) == ("blocked", 1)
+
+
+def test_a_third_save_is_not_reverted_by_values_shown_after_a_conflict(anna, bruno, world):
+    opened = both_open_then_anna_saves(anna, world)  # Anna: notes "Hardware ordered" (version 2)
+    url = reverse("readiness:item_edit", args=[opened.pk])
+    first = bruno.post(url, form_data(opened, status="done"), **JSON)
+    assert first.json()["values"] == {"notes": "Hardware ordered"}  # Bruno's form now shows Anna's notes
+    assert anna.post(url, form_data(item_of(world, "TEC-01"), notes="Hardware delivered"), **JSON).status_code == 200
+    # Bruno saves again from his form as it now reads: status done, notes as shown (Anna's first text).
+    second = bruno.post(url, form_data(opened, status="done", notes="Hardware ordered", version=2, base_version=1),
+                        **JSON)
+    assert second.status_code == 409
+    assert 'name="resolve_notes"' not in second.json()["conflict_html"]  # not Bruno's change: nothing to choose
+    assert second.json()["values"] == {"notes": "Hardware delivered"}
+    third = bruno.post(url, form_data(opened, status="done", notes="Hardware delivered", version=3, base_version=1),
+                       **JSON)
+    assert third.status_code == 200
+    current = item_of(world, "TEC-01")
+    assert (current.status, current.notes) == ("done", "Hardware delivered")
+
+
+def test_after_a_plain_refusal_the_editor_keeps_its_version(anna, world):
+    opened = item_of(world, "TEC-01")
+    refused = anna.post(reverse("readiness:item_edit", args=[opened.pk]), form_data(opened, due_date="2026-02-30"),
+                        **JSON)
+    assert refused.status_code == 400 and "version" not in refused.json()
+
+
+def test_taking_their_status_drops_the_justification_that_went_with_mine(anna, bruno, world):
+    opened = both_open_then_anna_saves(anna, world)
+    url = reverse("readiness:item_edit", args=[opened.pk])
+    mine = {"status": "not_applicable", "na_justification": "Not offered in this cloud"}
+    assert bruno.post(url, form_data(opened, **mine), **JSON).status_code == 409
+    again = bruno.post(url, form_data(opened, **mine, version=2, base_version=1, resolve_status="theirs"), **JSON)
+    assert again.status_code == 200
+    current = item_of(world, "TEC-01")
+    assert (current.status, current.na_justification) == ("in_progress", "")
+
+
+def test_bulk_rows_claiming_a_version_newer_than_the_item_are_stale(anna, world):
+    item = item_of(world, "TEC-01")
+    response = anna.post(reverse("readiness:bulk_edit", args=["cloud-a"]),
+                         {"items": [f"{item.pk}:999999"], "status": "done"}, follow=True)
+    assert "was changed by someone else meanwhile" in response.content.decode()
+    assert item_of(world, "TEC-01").status == "not_started"
