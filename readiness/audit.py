@@ -57,8 +57,8 @@ def item_history(item: ChecklistItem, *, after_version: int | None = None) -> li
             changes = ()
         else:
             changes = tuple(
-                FieldChange(name, label, _show(name, getattr(previous, name), users, partners),
-                            _show(name, getattr(record, name), users, partners))
+                FieldChange(name, label, show_value(name, getattr(previous, name), users, partners),
+                            show_value(name, getattr(record, name), users, partners))
                 for name, label in SHOWN_FIELDS.items()
                 if getattr(previous, name) != getattr(record, name)
             )
@@ -93,7 +93,8 @@ def _names(records) -> tuple[dict[int, str], dict[int, str]]:
     return users, partners
 
 
-def _show(name: str, value, users: dict[int, str], partners: dict[int, str]) -> str:
+def show_value(name: str, value, users: dict[int, str], partners: dict[int, str]) -> str:
+    """A field's value as people read it (`name` as history records name it, e.g. owner_id)."""
     if value in (None, ""):
         return "(none)"
     if name == "status":

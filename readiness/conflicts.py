@@ -14,8 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from readiness.audit import SHOWN_FIELDS, HistoryEntry, fields_changed_since, item_history
-from readiness.choices import ItemStatus
+from readiness.audit import SHOWN_FIELDS, HistoryEntry, fields_changed_since, item_history, show_value
 from readiness.forms import current_values
 from readiness.models import ChecklistItem
 
@@ -66,10 +65,5 @@ def _owner_names(ids: list[int | None]) -> dict[int, str]:
 
 
 def _show(name: str, value: Any, owners: dict[int, str]) -> str:
-    if value in (None, ""):
-        return "(none)"
-    if name == "status":
-        return ItemStatus(value).label
-    if name == "owner":
-        return owners.get(value, f"user #{value}")
-    return as_form_value(value)
+    recorded = {"owner": "owner_id", "accountable_partner": "accountable_partner_id"}.get(name, name)
+    return show_value(recorded, value, owners, {})

@@ -26,6 +26,7 @@ from readiness.snapshots.refresh import refresh_clouds
 from readiness.tasks import refresh_cloud
 from tests.builders import active_checklist
 from tests.integration.conftest import ROOT, _database_url, _redis_reachable, broker_at, wait_for
+from tests.integration.test_worker import _worker_waits_on_a_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CLOSED_PORT = "redis://127.0.0.1:1/0"
@@ -88,14 +89,6 @@ def unowned_finding_items(cloud) -> set[int]:
     return set(finding.items.values_list("pk", flat=True))
 
 
-def waits_on_a_lock(holder) -> bool:
-    with holder.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
-        return cursor.fetchone()[0] > 0
-
-
 def test_a_worker_killed_between_scores_and_findings_is_made_good_after_a_restart(world, start_worker):
     cloud = world.cloud_a
     refresh_clouds([cloud.pk])
@@ -116,7 +109,7 @@ def test_a_worker_killed_between_scores_and_findings_is_made_good_after_a_restar
             refresh_cloud.apply_async(args=[cloud.pk], queue=QUEUE)
             wait_for(lambda: ScoreSnapshot.objects.filter(cloud=cloud, scope="overall",
                                                           computed_at__gt=edited_at).exists(), timeout=15)
-            wait_for(lambda: waits_on_a_lock(holder), timeout=15)
+            wait_for(lambda: _worker_waits_on_a_lock(holder), timeout=15)
             os.kill(victim.pid, signal.SIGKILL)
             victim.wait(timeout=10)
         holder.rollback()
