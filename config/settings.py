@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "clouds",
     "readiness",
+    "people",
     "dashboards",
 ]
 
@@ -223,6 +224,13 @@ INSIGHTS_SCORE_DROP_DAYS = env_int("INSIGHTS_SCORE_DROP_DAYS", 7, minimum=1)
 INSIGHTS_BLOCKED_DAYS = env_int("INSIGHTS_BLOCKED_DAYS", 7, minimum=1)
 INSIGHTS_STALE_DAYS = env_int("INSIGHTS_STALE_DAYS", 30, minimum=1)
 INSIGHTS_PILLAR_GAP_POINTS = env_decimal("INSIGHTS_PILLAR_GAP_POINTS", "25", minimum=Decimal(0))
+
+# People readiness (people/coverage.py): a screening lasts two years unless its record says
+# otherwise; renewals are due this many days before expiry; the coverage forecast looks this far.
+SCREENING_VALIDITY_DAYS = env_int("SCREENING_VALIDITY_DAYS", 730, minimum=1)
+SCREENING_RENEWAL_DUE_DAYS = env_int("SCREENING_RENEWAL_DUE_DAYS", 90, minimum=1)
+SCREENING_RENEWAL_TAKES_DAYS = env_int("SCREENING_RENEWAL_TAKES_DAYS", 60, minimum=1)
+COVERAGE_HORIZON_DAYS = env_int("COVERAGE_HORIZON_DAYS", 180, minimum=1)
 
 # Daily digests: links are built from SITE_URL; email goes through Django's email framework.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

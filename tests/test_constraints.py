@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, PartnerAPIKey, Profile
+from people.models import Screening, StaffingRequirement, StaffMember, Training
 from readiness.models import (
     Checklist,
     ChecklistItem,
@@ -19,6 +20,18 @@ from readiness.models import (
     ScoreSnapshot,
 )
 from tests.builders import active_checklist, make_cloud, make_user
+
+
+def staff(**fields):
+    values = {"full_name": "Ada Martin", "roles": "support_engineer", "citizenships": "FR"}
+    values.update(fields)
+    return StaffMember.objects.create(**values)
+
+
+def staffing(world, **fields):
+    values = {"cloud": world.cloud_a, "role": "support_engineer", "minimum": 2}
+    values.update(fields)
+    return StaffingRequirement.objects.create(**values)
 
 
 def item_of(world):
@@ -99,12 +112,33 @@ BAD_ROWS = {
     ],
     "apikey_name_unique_per_partner": lambda w: [PartnerAPIKey.objects.create_key(name="sync", partner=w.partner_a)
                                                  for _ in range(2)],
+    "staff_has_name": lambda w: staff(full_name=""),
+    "staff_roles_format": lambda w: staff(roles="support_engineer,janitor"),
+    "staff_citizenships_format": lambda w: staff(citizenships="fr"),
+    "staff_external_id_unique_per_employer": lambda w: [staff(employer=w.partner_a, external_id="E1")
+                                                        for _ in range(2)],
+    "staff_external_id_unique_for_provider": lambda w: [staff(external_id="P1") for _ in range(2)],
+    "staff_version_positive": lambda w: staff(version=0),
+    "screening_kind_valid": lambda w: Screening.objects.create(staff=staff(), kind="polygraph",
+                                                               completed_on=dt.date(2026, 1, 1)),
+    "screening_expires_after_completion": lambda w: Screening.objects.create(
+        staff=staff(), kind="cloud_background_check", completed_on=dt.date(2026, 1, 1), expires_on=dt.date(2026, 1, 1)),
+    "training_course_format": lambda w: Training.objects.create(staff=staff(), course="Sovereign Boundary",
+                                                                completed_on=dt.date(2026, 1, 1)),
+    "training_expires_after_completion": lambda w: Training.objects.create(
+        staff=staff(), course="sovereign-boundary", completed_on=dt.date(2026, 1, 2), expires_on=dt.date(2026, 1, 1)),
+    "staffing_requirement_unique_role": lambda w: [staffing(w) for _ in range(2)],
+    "staffing_requirement_role_valid": lambda w: staffing(w, role="janitor"),
+    "staffing_requirement_minimum_positive": lambda w: staffing(w, minimum=0),
+    "staffing_requirement_citizenships_format": lambda w: staffing(w, allowed_citizenships="FR;DE"),
+    "staffing_requirement_screenings_format": lambda w: staffing(w, screenings="polygraph"),
+    "staffing_requirement_trainings_format": lambda w: staffing(w, trainings="Sovereign"),
 }
 
 
 def project_constraint_names():
     names = set()
-    for app_label in ("clouds", "readiness"):
+    for app_label in ("clouds", "readiness", "people"):
         for model in apps.get_app_config(app_label).get_models():
             names.update(constraint.name for constraint in model._meta.constraints)
     return names

@@ -1,0 +1,35 @@
+"""Who may see people by name, and change them.
+
+Personal data is visible to the employing partner's staff, administrators and the program
+managers of the clouds a person serves. Executives and other partners see counts only
+(people.queries gives counts without names).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from clouds.access import PortalUser, managed_clouds, partner_id_of, role_of
+from clouds.choices import UserRole
+from people.models import StaffMember
+
+
+def named_staff(user: PortalUser) -> QuerySet[StaffMember]:
+    """Staff whose names and records the user may see."""
+    staff = StaffMember.objects.all()
+    if not user.is_authenticated:
+        return staff.none()
+    partner_id = partner_id_of(user)
+    if partner_id is not None:
+        return staff.filter(employer_id=partner_id)
+    role = role_of(user)
+    if role == UserRole.ADMINISTRATOR:
+        return staff
+    if role == UserRole.PROGRAM_MANAGER:
+        return staff.filter(Q(clouds__in=managed_clouds(user))).distinct()
+    return staff.none()
+
+
+def editable_staff(user: PortalUser) -> QuerySet[StaffMember]:
+    """Staff the user may change: the same people as they may see by name (executives none)."""
+    return named_staff(user)

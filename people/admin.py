@@ -1,0 +1,39 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from clouds.access import visible_clouds
+from people.access import named_staff
+from people.models import Screening, StaffingRequirement, StaffMember, Training
+
+
+class ScreeningInline(admin.TabularInline):
+    model = Screening
+    extra = 0
+
+
+class TrainingInline(admin.TabularInline):
+    model = Training
+    extra = 0
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "employer", "roles", "citizenships", "active"]
+    list_filter = ["active", "employer"]
+    search_fields = ["full_name", "external_id"]
+    filter_horizontal = ["clouds"]
+    inlines = [ScreeningInline, TrainingInline]
+    list_select_related = ["employer"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=named_staff(request.user).values("pk"))
+
+
+@admin.register(StaffingRequirement)
+class StaffingRequirementAdmin(SimpleHistoryAdmin):
+    list_display = ["cloud", "role", "minimum", "allowed_citizenships", "screenings", "trainings"]
+    list_filter = ["role", "cloud"]
+    list_select_related = ["cloud"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(cloud__in=visible_clouds(request.user))
