@@ -207,6 +207,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=5),
     },
     "send-digests-daily": {"task": "readiness.tasks.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
+    "staffing-checks-daily": {"task": "people.tasks.apply_staffing_checks_daily",
+                              "schedule": crontab(hour=0, minute=2)},
 }
 
 # Scoring thresholds (README "Readiness scores"); the rounded score is compared.

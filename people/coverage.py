@@ -24,6 +24,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from readiness.terms import BLOCKED, DONE, IN_PROGRESS
+
 ROLES = ("support_engineer", "escalation_engineer", "incident_manager", "duty_manager")
 
 
@@ -217,3 +219,44 @@ def _intersect(left: list[tuple[int, int]], right: list[tuple[int, int]]) -> lis
         else:
             j += 1
     return result
+
+
+# -- the staffing_coverage check --------------------------------------------------
+
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    status: str
+    note: str
+
+
+def staffing_check(people: Sequence[Person], requirements: Sequence[Requirement], roles: Iterable[str],
+                   today: dt.date, horizon_days: int) -> CheckResult:
+    """The status a `staffing_coverage` item should have: done while every requirement of the given
+    roles (all of the cloud's when none are given) is met today and through the horizon; blocked when
+    one is short today; in progress when one falls short later, or none is defined."""
+    wanted = set(roles)
+    relevant = [req for req in requirements if not wanted or req.role in wanted]
+    label = ", ".join(role.replace("_", " ") for role in sorted(wanted)) or "any role"
+    if not relevant:
+        return CheckResult(IN_PROGRESS, f"No staffing requirement is defined for {label} on this cloud yet; "
+                                        "add one so that coverage can be checked.")
+    short_today, short_later, met = [], [], []
+    for req in relevant:
+        prediction = forecast(people, req, today, horizon_days)
+        name = req.role.replace("_", " ")
+        if prediction.counts[0] < req.minimum:
+            short_today.append(f"{name}: {prediction.counts[0]} eligible of {req.minimum} needed")
+        elif prediction.first_shortfall is not None:
+            offset = (prediction.first_shortfall - today).days
+            short_later.append(f"{name}: falls to {prediction.counts[offset]} of {req.minimum} on "
+                               f"{prediction.first_shortfall.isoformat()}")
+        else:
+            met.append(f"{name}: {prediction.counts[0]} eligible of {req.minimum} needed")
+    horizon_end = (today + dt.timedelta(days=horizon_days)).isoformat()
+    if short_today:
+        return CheckResult(BLOCKED, "Coverage is short today. " + "; ".join(short_today + short_later) + ".")
+    if short_later:
+        return CheckResult(IN_PROGRESS, f"Met today, but not through {horizon_end}. " + "; ".join(short_later) + ".")
+    return CheckResult(DONE, f"Met today and through {horizon_end}. " + "; ".join(met) + ".")

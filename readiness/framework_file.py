@@ -17,11 +17,13 @@ import yaml
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from readiness import checks
 from readiness.choices import ChangeSource, Pillar
-from readiness.models import AREA_REGEX, REQUIREMENT_CODE_REGEX, Framework, Requirement
+from readiness.models import AREA_REGEX, CHECK_REGEX, REQUIREMENT_CODE_REGEX, Framework, Requirement
 
 FRAMEWORK_KEYS = {"slug", "name", "version", "description"}
-REQUIREMENT_KEYS = {"code", "title", "pillar", "area", "weight", "gating", "guidance"}
+REQUIREMENT_KEYS = {"code", "title", "pillar", "area", "weight", "gating", "guidance", "check"}
+CHECK_KEYS = {"name", "roles"}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -53,6 +55,8 @@ class RequirementSpec:
     weight: int
     gating: bool
     guidance: str
+    check: str = ""
+    check_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def parse_framework(text: str, source: str = "<framework>") -> FrameworkSpec:
     if problems:
         raise FrameworkFileError(source, sorted(problems, key=lambda p: p.line))
     # Hash the content, not the text, so that comments and layout are not "changes".
-    content = {"framework": header_values, "requirements": [asdict(spec) for spec in specs]}
+    content = {"framework": header_values, "requirements": [_hashed(spec) for spec in specs]}
     return FrameworkSpec(
         requirements=tuple(specs),
         sha256=hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest(),
@@ -150,7 +154,8 @@ def load_framework(spec: FrameworkSpec, *, actor: Any = None, source: str = "<fr
         framework.save()
         bulk_create_with_history(
             [Requirement(framework=framework, position=position, code=r.code, title=r.title,
-                         guidance=r.guidance, pillar=r.pillar, area=r.area, weight=r.weight, gating=r.gating)
+                         guidance=r.guidance, pillar=r.pillar, area=r.area, weight=r.weight, gating=r.gating,
+                         auto_check=r.check, check_roles=",".join(r.check_roles))
              for position, r in enumerate(spec.requirements, start=1)],
             Requirement, default_user=user, custom_historical_attrs={"change_source": ChangeSource.IMPORT},
         )
@@ -158,6 +163,41 @@ def load_framework(spec: FrameworkSpec, *, actor: Any = None, source: str = "<fr
 
 
 # -- checking helpers -------------------------------------------------------
+
+def _hashed(spec: RequirementSpec) -> dict[str, Any]:
+    """What the content hash covers: without the check fields when there is no check, so that
+    files written before checks existed keep the hash they were loaded with."""
+    values = asdict(spec)
+    if not spec.check:
+        del values["check"], values["check_roles"]
+    return values
+
+
+def _check_automatic(fields: dict, where: str, problems: list[Problem]) -> tuple[str, tuple[str, ...]]:
+    """`check: name` or `check: {name: ..., roles: [...]}`; the name must be a registered check."""
+    if "check" not in fields:
+        return "", ()
+    node = fields["check"][1]
+    roles: tuple[str, ...] = ()
+    if isinstance(node, yaml.MappingNode):
+        parts = _mapping(node, CHECK_KEYS, f"{where} check", problems)
+        name = _scalar(parts["name"][1]) if "name" in parts else None
+        if "roles" in parts:
+            roles_node = parts["roles"][1]
+            values = [_scalar(item) for item in roles_node.value] if isinstance(roles_node, yaml.SequenceNode) else []
+            if not values or not all(isinstance(v, str) and re.fullmatch(CHECK_REGEX.strip("^$"), v) for v in values):
+                problems.append(Problem(_line(roles_node), f"{where}: check roles must be a list of role codes "
+                                                           "such as [support_engineer]"))
+            else:
+                roles = tuple(values)
+    else:
+        name = _scalar(node)
+    if not isinstance(name, str) or not checks.is_registered(name):
+        known = ", ".join(checks.names()) or "none is registered"
+        problems.append(Problem(_line(node), f"{where}: unknown check {name!r}; known checks: {known}"))
+        return "", ()
+    return name, roles
+
 
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
@@ -297,8 +337,10 @@ def _check_requirement(index: int, node: yaml.Node, seen_codes: dict[str, int],
         else:
             gating = raw
 
+    check, check_roles = _check_automatic(fields, where, problems)
+
     if len(problems) > before:
         return None
     assert code and title and guidance and pillar and area and weight is not None
     return RequirementSpec(code=code, title=title, pillar=pillar, area=area, weight=weight,
-                           gating=gating, guidance=guidance)
+                           gating=gating, guidance=guidance, check=check, check_roles=check_roles)

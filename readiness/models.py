@@ -12,10 +12,13 @@ from django.urls import reverse
 
 from clouds.audit import audit_trail
 from clouds.models import Cloud, Partner
+from readiness import checks
 from readiness.choices import OPEN_STATUSES, FindingSeverity, ItemStatus, Level, Pillar, SnapshotScope
 
 REQUIREMENT_CODE_REGEX = r"^[A-Z]{3}-[0-9]{2,3}$"
 AREA_REGEX = r"^[a-z][a-z0-9-]*$"
+CHECK_REGEX = r"^[a-z][a-z0-9_]*$"
+CHECK_ROLES_REGEX = r"^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$"
 
 
 class Framework(models.Model):
@@ -55,6 +58,10 @@ class Requirement(models.Model):
     weight = models.PositiveSmallIntegerField(help_text="1 (minor) to 5 (critical).")
     gating = models.BooleanField(default=False, help_text="A Day-1 blocker.")
     position = models.PositiveIntegerField(help_text="Order in the framework file.")
+    # `check` in the framework file (a model cannot have a field named check).
+    auto_check = models.CharField(max_length=40, blank=True,
+                                  help_text="An automatic check that sets the item (e.g. staffing_coverage).")
+    check_roles = models.CharField(max_length=200, blank=True, help_text="The roles the check looks at.")
     history = audit_trail()
 
     class Meta:
@@ -66,6 +73,11 @@ class Requirement(models.Model):
             models.CheckConstraint(condition=Q(code__regex=REQUIREMENT_CODE_REGEX),
                                    name="requirement_code_format"),
             models.CheckConstraint(condition=Q(area__regex=AREA_REGEX), name="requirement_area_format"),
+            models.CheckConstraint(condition=Q(auto_check="") | Q(auto_check__regex=CHECK_REGEX),
+                                   name="requirement_check_format"),
+            models.CheckConstraint(
+                condition=Q(check_roles="") | (~Q(auto_check="") & Q(check_roles__regex=CHECK_ROLES_REGEX)),
+                name="requirement_check_roles_format"),
         ]
 
     def __str__(self) -> str:
@@ -74,6 +86,10 @@ class Requirement(models.Model):
     @property
     def area_label(self) -> str:
         return self.area.replace("-", " ").capitalize()
+
+    @property
+    def auto_check_label(self) -> str:
+        return checks.description_of(self.auto_check) if self.auto_check else ""
 
 
 class ChecklistQuerySet(models.QuerySet):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from clouds.models import Cloud
+from readiness import checks
 from readiness.audit import fields_changed_since
 from readiness.choices import ChangeSource
 from readiness.item_changes import (
@@ -159,6 +160,7 @@ def update_item(
             raise StaleVersionError(current, expected_version)
         if not current.checklist.is_active:
             raise ValidationError("This checklist is archived; only the active checklist can be edited.")
+        _refuse_hand_edits_of_checked(current, source)
         now = timezone.now()
         if not apply_changes(current, changes, now=now):
             return current
@@ -208,6 +210,7 @@ def update_items(*, updates: Sequence[ItemUpdate], actor: Any, source: str,
                     continue
             try:
                 reject_unknown_fields(update.changes)
+                _refuse_hand_edits_of_checked(item, source)
                 if apply_changes(item, update.changes, now=now):
                     changed.append(item)
             except ValidationError as exc:
@@ -232,6 +235,13 @@ def preview_item_changes(*, item: ChecklistItem, changes: Mapping[str, Any]) -> 
 
 
 # -- helpers -------------------------------------------------------------------
+
+def _refuse_hand_edits_of_checked(item: ChecklistItem, source: str) -> None:
+    """An item whose requirement names an automatic check is set by that check's job alone."""
+    if item.requirement.auto_check and source != ChangeSource.JOB:
+        raise ValidationError(f"This item is set by the {checks.description_of(item.requirement.auto_check)}; "
+                              "it cannot be changed by hand.")
+
 
 def _changed_fields_since(item: ChecklistItem, update: ItemUpdate) -> dict[str, list[str]]:
     """The fields this row sets that someone else changed since its version, and who did."""

@@ -112,6 +112,8 @@ BAD_ROWS = {
     ],
     "apikey_name_unique_per_partner": lambda w: [PartnerAPIKey.objects.create_key(name="sync", partner=w.partner_a)
                                                  for _ in range(2)],
+    "requirement_check_format": lambda w: requirement(w, auto_check="Staffing Coverage"),
+    "requirement_check_roles_format": lambda w: requirement(w, check_roles="support_engineer"),  # roles without a check
     "staff_has_name": lambda w: staff(full_name=""),
     "staff_roles_format": lambda w: staff(roles="support_engineer,janitor"),
     "staff_citizenships_format": lambda w: staff(citizenships="fr"),

@@ -81,7 +81,7 @@ def _chosen_filters(query: QueryDict) -> QueryDict | None:
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(visible_items(request.user).select_related(*ITEM_RELATIONS), pk=pk)
-    can_edit = editable_items(request.user).filter(pk=pk).exists()
+    can_edit = editable_items(request.user).filter(pk=pk).exists() and not item.requirement.auto_check
     form = None
     if can_edit:
         form = ItemEditForm(owners=users_editing_cloud(item.checklist.cloud), item=item)
