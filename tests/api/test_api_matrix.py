@@ -60,6 +60,7 @@ EXPECTATIONS = {
     ("/api/v1/clouds/", "GET"): anyone_signed_in,
     ("/api/v1/clouds/{slug}/", "GET"): view,
     ("/api/v1/clouds/{slug}/scores/", "GET"): view,
+    ("/api/v1/clouds/{slug}/coverage/", "GET"): view,
     ("/api/v1/frameworks/", "GET"): anyone_signed_in,
     ("/api/v1/frameworks/{id}/", "GET"): anyone_signed_in,
     ("/api/v1/frameworks/{id}/requirements/", "GET"): anyone_signed_in,
