@@ -66,7 +66,7 @@ def route_names(resolver=None, namespace=""):
 # Routes under /api/, each checked for every caller in tests/api/test_api_matrix.py.
 API_ROUTES = {"item-list", "item-detail", "item-bulk", "cloud-list", "cloud-detail", "cloud-scores",
               "framework-list", "framework-detail", "framework-requirements", "partner-list", "api-schema",
-              "api-docs", "api-not-found", "finding-list", "finding-detail"}
+              "api-docs", "api-not-found", "finding-list", "finding-detail", "cloud-coverage"}
 
 
 def test_every_route_has_an_expectation():
