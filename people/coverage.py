@@ -163,10 +163,12 @@ def forecast(people: Sequence[Person], requirement: Requirement, today: dt.date,
 # -- renewals -------------------------------------------------------------------
 
 def renewals(people: Sequence[Person], requirements: Sequence[Requirement], today: dt.date, *,
-             due_within_days: int, renewal_takes_days: int, horizon_days: int) -> list[Renewal]:
+             due_within_days: int, renewal_takes_days: int, horizon_days: int,
+             forecasts: dict[int, Forecast] | None = None) -> list[Renewal]:
     """Screenings that expire within `due_within_days` and are the person's latest of their kind,
-    soonest first; critical ones are marked (see the module docstring)."""
-    forecasts = {req.id: forecast(people, req, today, horizon_days) for req in requirements}
+    soonest first; critical ones are marked (see the module docstring). `forecasts` (requirement id ->
+    its forecast from today) saves computing them again when the caller has them."""
+    forecasts = forecasts or {req.id: forecast(people, req, today, horizon_days) for req in requirements}
     due: list[Renewal] = []
     for person in people:
         latest: dict[str, Credential] = {}

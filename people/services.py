@@ -31,13 +31,17 @@ def apply_staffing_checks(cloud_ids: Iterable[int] | None = None, *, today: dt.d
         items = items.of_clouds(cloud_ids)
     items = list(items)
     ids = sorted({item.checklist.cloud_id for item in items})
-    people = people_of(ids)
-    requirements = requirements_of(ids)
+    people_by_cloud: dict[int, list] = {cloud_id: [] for cloud_id in ids}
+    for person in people_of(ids):
+        for cloud_id in person.clouds & people_by_cloud.keys():
+            people_by_cloud[cloud_id].append(person)
+    requirements_by_cloud: dict[int, list] = {cloud_id: [] for cloud_id in ids}
+    for requirement in requirements_of(ids):
+        requirements_by_cloud[requirement.cloud_id].append(requirement)
     changed = 0
     for item in items:
         cloud_id = item.checklist.cloud_id
-        result = staffing_check([p for p in people if cloud_id in p.clouds],
-                                [r for r in requirements if r.cloud_id == cloud_id],
+        result = staffing_check(people_by_cloud[cloud_id], requirements_by_cloud[cloud_id],
                                 [role for role in item.requirement.check_roles.split(",") if role],
                                 today, settings.COVERAGE_HORIZON_DAYS)
         if (item.status, item.notes) == (result.status, result.note):

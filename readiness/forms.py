@@ -27,7 +27,7 @@ class ItemEditForm(forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1, required=False)
 
     EDITABLE = ("status", "owner", "due_date", "evidence_url", "notes", "na_justification")
-    KEEP_MINE, TAKE_THEIRS = "mine", "theirs"
+    TAKE_THEIRS = "theirs"  # the other choice, "mine", keeps this person's value (templates/readiness/_conflict.html)
 
     def __init__(self, *args, owners, item: ChecklistItem | None = None, **kwargs) -> None:
         if item is not None and "initial" not in kwargs:

@@ -136,10 +136,6 @@ class ChecklistItemQuerySet(models.QuerySet):
         """Neither done nor not applicable."""
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, today: dt.date) -> ChecklistItemQuerySet:
-        """Open and due before `today`."""
-        return self.filter(overdue_condition(today))
-
     def gating(self) -> ChecklistItemQuerySet:
         return self.filter(requirement__gating=True)
 

@@ -52,9 +52,9 @@ class CoverageView(APIView):
             raise ValidationError({name: ["Unknown query parameter."] for name in sorted(request.query_params)})
         today, horizon = timezone.localdate(), settings.COVERAGE_HORIZON_DAYS
         people, requirements = people_of([cloud.pk]), requirements_of([cloud.pk])
-        rows = []
+        rows, forecasts = [], {}
         for requirement in requirements:
-            prediction = forecast(people, requirement, today, horizon)
+            prediction = forecasts[requirement.id] = forecast(people, requirement, today, horizon)
             rows.append({
                 "role": requirement.role, "minimum": requirement.minimum,
                 "allowed_citizenships": sorted(requirement.allowed_citizenships),
@@ -63,7 +63,8 @@ class CoverageView(APIView):
                 "first_shortfall": prediction.first_shortfall, "eligible_by_day": list(prediction.counts),
             })
         due = renewals(people, requirements, today, due_within_days=settings.SCREENING_RENEWAL_DUE_DAYS,
-                       renewal_takes_days=settings.SCREENING_RENEWAL_TAKES_DAYS, horizon_days=horizon)
+                       renewal_takes_days=settings.SCREENING_RENEWAL_TAKES_DAYS, horizon_days=horizon,
+                       forecasts=forecasts)
         return Response(CoverageSerializer({
             "cloud": cloud.slug, "today": today, "horizon_days": horizon, "requirements": rows,
             "renewals_due": len(due), "critical_renewals": sum(1 for renewal in due if renewal.critical),

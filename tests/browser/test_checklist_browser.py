@@ -78,14 +78,20 @@ def test_escape_closes_the_editor_and_returns_focus(page, live_server, world, si
     assert page.evaluate("document.activeElement.getAttribute('data-edit')") == str(item.pk)
 
 
-def test_second_of_two_concurrent_saves_is_refused_with_the_other_change_shown(browser, live_server, world,
-                                                                               sign_in):
+def two_editors_on_one_item(browser, live_server, world, sign_in):
+    """A program manager and a partner engineer, each in their own browser, with PPL-02's editor open."""
     first = sign_in(browser.new_context(), world.pm_assigned).new_page()
     second = sign_in(browser.new_context(), world.partner_user).new_page()
     item = item_of(world, "PPL-02")
     for page in (first, second):
         open_checklist(page, live_server)
         page.click(f"[data-edit='{item.pk}']")
+    return first, second, item
+
+
+def test_second_of_two_concurrent_saves_is_refused_with_the_other_change_shown(browser, live_server, world,
+                                                                               sign_in):
+    first, second, item = two_editors_on_one_item(browser, live_server, world, sign_in)
 
     first.select_option(f"#status-{item.pk}", "blocked")
     first.fill(f"#notes-{item.pk}", "Trainer unavailable until January")
@@ -106,12 +112,7 @@ def test_second_of_two_concurrent_saves_is_refused_with_the_other_change_shown(b
 def test_save_again_after_a_conflict_keeps_both_peoples_intended_changes(browser, live_server, world, sign_in):
     from readiness.audit import item_history
 
-    first = sign_in(browser.new_context(), world.pm_assigned).new_page()
-    second = sign_in(browser.new_context(), world.partner_user).new_page()
-    item = item_of(world, "PPL-02")
-    for page in (first, second):
-        open_checklist(page, live_server)
-        page.click(f"[data-edit='{item.pk}']")
+    first, second, item = two_editors_on_one_item(browser, live_server, world, sign_in)
 
     first.select_option(f"#status-{item.pk}", "in_progress")
     first.fill(f"#notes-{item.pk}", "Trainer booked for 12 January")

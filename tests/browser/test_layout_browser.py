@@ -23,8 +23,8 @@ def test_the_clouds_table_fits_a_laptop_screen(browser, live_server, world, sign
     page = sign_in(browser.new_context(viewport={"width": width, "height": 900}), world.admin).new_page()
     page.goto(f"{live_server.url}/")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    forecast = page.locator("table.clouds thead th", has_text="Risks").bounding_box()
-    assert forecast["x"] + forecast["width"] <= width  # the last column is on screen
+    risks = page.locator("table.clouds thead th", has_text="Risks").bounding_box()
+    assert risks["x"] + risks["width"] <= width  # the last column is on screen
 
 
 def test_on_a_phone_the_checklist_does_not_scroll_sideways_and_the_editor_fits(browser, live_server, world,
