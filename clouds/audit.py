@@ -39,6 +39,8 @@ def audit_trail(**options) -> HistoricalRecords:
 
 @receiver(pre_create_historical_record, dispatch_uid="clouds_history_source")
 def record_change_source(sender, instance, history_instance, **kwargs) -> None:
+    if not history_instance.api_key_name:
+        history_instance.api_key_name = getattr(instance, "_api_key_name", "") or ""
     if history_instance.change_source:
         return
     source = getattr(instance, "_change_source", None)

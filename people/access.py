@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from clouds.access import PortalUser, managed_clouds, partner_id_of, role_of
+from clouds.access import PortalUser, managed_clouds, partner_id_of, role_of, visible_clouds
 from clouds.choices import UserRole
+from clouds.models import Cloud
 from people.models import StaffMember
 
 
@@ -32,4 +33,23 @@ def named_staff(user: PortalUser) -> QuerySet[StaffMember]:
 
 def editable_staff(user: PortalUser) -> QuerySet[StaffMember]:
     """Staff the user may change: the same people as they may see by name (executives none)."""
-    return named_staff(user)
+    return named_staff(user) if may_write_people(user) else StaffMember.objects.none()
+
+
+def may_write_people(user: PortalUser) -> bool:
+    """Partner staff (their own employees; partner keys act as such), program managers and administrators."""
+    if not user.is_authenticated:
+        return False
+    role = role_of(user)
+    if partner_id_of(user) is not None:
+        return role == UserRole.PARTNER_STAFF
+    return role in (UserRole.ADMINISTRATOR, UserRole.PROGRAM_MANAGER)
+
+
+def assignable_clouds(user: PortalUser) -> QuerySet[Cloud]:
+    """Clouds the user may put people on: a partner's clouds, a program manager's managed clouds."""
+    if not may_write_people(user):
+        return Cloud.objects.none()
+    if partner_id_of(user) is not None:
+        return visible_clouds(user)
+    return managed_clouds(user)

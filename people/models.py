@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from clouds.audit import audit_trail
 from clouds.constraints import FieldCheck
@@ -54,6 +55,11 @@ class StaffMember(models.Model):
     active = models.BooleanField(default=True)
     external_id = models.CharField(max_length=100, blank=True,
                                    help_text="The employer's own id, for partner tools; unique per employer.")
+    inactive_since = models.DateField(null=True, blank=True, editable=False,
+                                      help_text="Set when the person is made inactive (removed).")
+    erased_on = models.DateField(null=True, blank=True, editable=False,
+                                 help_text="When the name and external id were erased (PEOPLE_RETENTION_DAYS after "
+                                           "removal); the anonymous record stays for counts.")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -74,10 +80,20 @@ class StaffMember(models.Model):
             models.UniqueConstraint(fields=["external_id"], condition=Q(employer__isnull=True) & ~Q(external_id=""),
                                     name="staff_external_id_unique_for_provider"),
             models.CheckConstraint(condition=Q(version__gte=1), name="staff_version_positive"),
+            models.CheckConstraint(condition=Q(erased_on__isnull=True) | Q(active=False, external_id=""),
+                                   name="staff_erased_is_inactive_and_anonymous"),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        # Removal starts the retention clock (people.privacy); coming back stops it.
+        if self.active:
+            self.inactive_since = None
+        elif self.inactive_since is None:
+            self.inactive_since = timezone.localdate()
+        super().save(*args, **kwargs)
 
     @property
     def role_list(self) -> list[str]:

@@ -121,6 +121,7 @@ BAD_ROWS = {
                                                         for _ in range(2)],
     "staff_external_id_unique_for_provider": lambda w: [staff(external_id="P1") for _ in range(2)],
     "staff_version_positive": lambda w: staff(version=0),
+    "staff_erased_is_inactive_and_anonymous": lambda w: staff(erased_on="2026-01-01", external_id="E9", active=False),
     "screening_kind_valid": lambda w: Screening.objects.create(staff=staff(), kind="polygraph",
                                                                completed_on=dt.date(2026, 1, 1)),
     "screening_expires_after_completion": lambda w: Screening.objects.create(

@@ -8,6 +8,7 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clouds.api.strict import StrictDateField
 from clouds.models import Partner
 from readiness.api.conflicts import ChangedSinceSerializer
 from readiness.choices import ItemStatus
@@ -106,7 +107,7 @@ class ItemChangesSerializer(StrictFieldsMixin, serializers.Serializer):
     owner = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     accountable_partner = PartnerSlugField(required=False, allow_null=True,
                                            help_text="Slug of a partner working on the item's cloud.")
-    due_date = serializers.DateField(required=False, allow_null=True)
+    due_date = StrictDateField(required=False, allow_null=True)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=10000, trim_whitespace=False)
     na_justification = serializers.CharField(required=False, allow_blank=True, max_length=5000,

@@ -22,7 +22,7 @@ from rest_framework.exceptions import ParseError, PermissionDenied, ValidationEr
 from rest_framework.response import Response
 
 from clouds.access import visible_clouds
-from config.api.exceptions import PreconditionRequired
+from config.api.preconditions import if_match_versions
 from config.api.schema import COMMON, Error
 from readiness.access import editable_items, visible_items
 from readiness.api.conflicts import changes_since
@@ -56,7 +56,6 @@ from readiness.snapshots.reads import latest_scores
 from readiness.validation import error_dict
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-DIGITS = re.compile(r"[0-9]{1,18}")
 ITEM_RELATIONS = ("checklist__cloud", "checklist__framework", "requirement", "owner", "accountable_partner")
 HISTORY_MAX_DAYS = 400
 
@@ -85,22 +84,6 @@ def _stale(current, versions: set[int]) -> Response:
     body = {**ItemSerializer(current).data,
             "changed_since": {"version": since, "changes": changes_since(current, since) if since else []}}
     return _with_etag(Response(body, status=status.HTTP_412_PRECONDITION_FAILED), current)
-
-
-def _if_match_versions(request) -> set[int]:
-    """Versions named by If-Match (a W/ prefix, which compression adds, is ignored)."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header or header == "*":
-        raise PreconditionRequired()
-    versions = set()
-    for tag in header.split(","):
-        tag = tag.strip()
-        tag = tag[2:] if tag.startswith("W/") else tag
-        value = tag.strip('"')
-        if not (tag.startswith('"') and tag.endswith('"') and DIGITS.fullmatch(value)):
-            raise ValidationError({"If-Match": [f"{tag!r} is not an ETag of this API (e.g. \"3\")."]})
-        versions.add(int(value))
-    return versions
 
 
 def _changes_for_service(data: dict) -> dict:
@@ -188,7 +171,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         item = self._visible_item(pk)
         if not editable_items(request.user).filter(pk=item.pk).exists():
             raise PermissionDenied("You may see this item but not change it.")
-        versions = _if_match_versions(request)
+        versions = if_match_versions(request)
         changes = ItemChangesSerializer(data=request.data)
         changes.is_valid(raise_exception=True)
         if item.version not in versions:

@@ -43,6 +43,22 @@ def bulk(caller, cloud):
                                            else 400)
 
 
+def named(caller, cloud):
+    """A person employed by the cloud's partner: their partner, administrators, the cloud's managers."""
+    return UNAUTHENTICATED.get(caller) or (200 if caller in EDITS[cloud] else 404)
+
+
+def staff_create(caller, cloud):
+    # Executives may not write people at all; anyone else naming a cloud they may not staff gets a 400.
+    return UNAUTHENTICATED.get(caller) or (201 if caller in EDITS[cloud] else 403 if caller == "executive"
+                                           else 400)
+
+
+def staff_bulk(caller, cloud):
+    return UNAUTHENTICATED.get(caller) or (200 if caller in EDITS[cloud] else 403 if caller == "executive"
+                                           else 400)
+
+
 def anyone_signed_in(caller, cloud):
     return UNAUTHENTICATED.get(caller, 200)
 
@@ -67,6 +83,11 @@ EXPECTATIONS = {
     ("/api/v1/partners/", "GET"): anyone_signed_in,
     ("/api/v1/findings/", "GET"): view,  # with ?cloud=<slug>
     ("/api/v1/findings/{id}/", "GET"): view,
+    ("/api/v1/staff/", "GET"): view,  # with ?cloud=<slug>
+    ("/api/v1/staff/", "POST"): staff_create,
+    ("/api/v1/staff/{id}/", "GET"): named,
+    ("/api/v1/staff/{id}/", "PATCH"): named,
+    ("/api/v1/staff/bulk/", "POST"): staff_bulk,
 }
 EXTRA_ROUTES = {("/api/schema/", "GET"): public, ("/api/docs/", "GET"): public}
 
@@ -91,9 +112,29 @@ def authenticate(api, client, world, keys, caller):
     return with_key(api, key)
 
 
+def call_staff(api, path, method, cloud, partner):
+    from people.models import StaffMember
+
+    person = StaffMember.objects.create(full_name="Matrix Person", employer=partner, roles="support_engineer",
+                                        external_id="matrix-1")
+    person.clouds.set([cloud])
+    row = {"external_id": "matrix-2", "full_name": "New Person", "roles": ["duty_manager"], "clouds": [cloud.slug]}
+    if path == "/api/v1/staff/":
+        return api.get(f"{path}?cloud={cloud.slug}") if method == "GET" else api.post(path, row, format="json")
+    if path == "/api/v1/staff/bulk/":
+        return api.post(path, {"staff": [row]}, format="json")
+    url = path.format(id=person.pk)
+    if method == "GET":
+        return api.get(url)
+    return api.patch(url, {"active": False}, format="json", HTTP_IF_MATCH='"1"')
+
+
 def call(api, path, method, world, cloud_name):
     cloud = getattr(world, cloud_name)
     item = active_checklist(cloud).items.get(requirement__code="PRC-02")
+    if "/staff/" in path:
+        partner = world.partner_a if cloud_name == "cloud_a" else world.partner_b
+        return call_staff(api, path, method, cloud, partner), item
     if "findings" in path:
         from readiness.insights.engine import refresh_findings
         from readiness.models import Finding
@@ -127,5 +168,5 @@ def test_operation_answers_as_expected(api, client, world, keys, settings, path,
     if expected == 401:
         assert response["WWW-Authenticate"].startswith("Api-Key")
     item.refresh_from_db()
-    if method in ("PATCH", "POST"):
+    if method in ("PATCH", "POST") and "/staff/" not in path:
         assert item.version == (2 if expected == 200 else 1)

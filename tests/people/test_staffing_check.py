@@ -115,3 +115,29 @@ def test_without_a_staffing_requirement_the_item_says_so(world, checked):
     apply_staffing_checks(today=TODAY)
     checked.refresh_from_db()
     assert checked.status == "in_progress" and "No staffing requirement is defined" in checked.notes
+
+
+def test_an_api_write_sets_the_item_at_once(world, checked, client, django_capture_on_commit_callbacks):
+    """No wait for the daily run: a staff change queues the check for the clouds it touches."""
+    import json
+
+    from django.utils import timezone
+
+    from tests.api.conftest import make_key
+
+    tool = client.__class__(HTTP_AUTHORIZATION=f"Api-Key {make_key(world.partner_a, 'hr')}")
+    done_on = (timezone.localdate() - dt.timedelta(days=5)).isoformat()
+    rows = [{"external_id": f"e{n}", "full_name": f"Engineer {n}", "roles": ["support_engineer"], "clouds": ["cloud-a"],
+             "screenings": [{"type": "cloud_background_check", "completed_on": done_on}],
+             "trainings": [{"course": "sovereign-boundary", "completed_on": done_on}]} for n in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = tool.post("/api/v1/staff/bulk/", json.dumps({"staff": rows}), content_type="application/json")
+    assert response.status_code == 200
+    checked.refresh_from_db()
+    assert checked.status == "done" and item_history(checked)[0].source == ChangeSource.JOB
+    with django_capture_on_commit_callbacks(execute=True):
+        gone = tool.patch(f"/api/v1/staff/{response.json()['staff'][0]['id']}/", json.dumps({"active": False}),
+                          content_type="application/json", HTTP_IF_MATCH='"1"')
+    assert gone.status_code == 200
+    checked.refresh_from_db()
+    assert checked.status == "blocked"

@@ -1,0 +1,33 @@
+"""Erasing removed people: the anonymous record stays (roles, clouds, screening and training
+dates, so past coverage still counts), the name and external id go, from the history too.
+
+A person is removed when made inactive; PEOPLE_RETENTION_DAYS later the daily job erases them.
+Making them active again before that stops the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import StaffMember
+
+ERASED_NAME = "Removed person"
+
+
+def erase_removed_people(*, today: dt.date | None = None) -> int:
+    """Erase everyone removed at least PEOPLE_RETENTION_DAYS ago and not yet erased; returns how many."""
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=settings.PEOPLE_RETENTION_DAYS)
+    with transaction.atomic():
+        due = list(StaffMember.objects.select_for_update().filter(
+            active=False, inactive_since__lte=cutoff, erased_on__isnull=True).values_list("pk", flat=True))
+        if not due:
+            return 0
+        # Plain UPDATEs: the erasure itself must not write a new history row with the name in it.
+        StaffMember.objects.filter(pk__in=due).update(full_name=ERASED_NAME, external_id="", erased_on=today)
+        StaffMember.history.filter(id__in=due).update(full_name=ERASED_NAME, external_id="")
+    return len(due)

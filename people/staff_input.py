@@ -1,0 +1,120 @@
+"""The shape of a person as partner tools send it: the API, the bulk upsert and the CSV import
+(which turns each line into this shape) all validate here, strictly; people.staff_writes then
+applies the rules of who may write what.
+
+    {"external_id": "emp-0042", "full_name": "Camille Martin", "employer": "numspot",
+     "roles": ["support_engineer"], "citizenships": ["FR"], "clouds": ["france"], "active": true,
+     "screenings": [{"type": "cloud_background_check", "completed_on": "2025-03-01",
+                     "expires_on": "2027-03-01"}],
+     "trainings": [{"course": "sovereign-boundary", "completed_on": "2025-02-10"}]}
+
+`employer` is a partner slug, or null for the provider's own staff; `expires_on` of a screening
+defaults to completed_on + SCREENING_VALIDITY_DAYS; a training without `expires_on` never lapses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rest_framework import serializers
+
+from clouds.api.strict import StrictBooleanField, StrictDateField, StrictTextField
+from people.coverage import ROLES
+from people.models import ScreeningType
+
+MAX_LIST = 50
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+COUNTRY = re.compile(r"[A-Z]{2}")
+COURSE = re.compile(r"[a-z][a-z0-9_-]*")
+EXTERNAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]*")
+STAFF_FIELDS = ("external_id", "full_name", "employer", "roles", "citizenships", "clouds", "active",
+                "screenings", "trainings")
+
+
+class _Strict(serializers.Serializer):
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+def _pattern(regex: re.Pattern, example: str):
+    def check(value: str) -> None:
+        if not regex.fullmatch(value):
+            raise serializers.ValidationError(f"{value!r} is not well-formed (e.g. {example}).")
+    return check
+
+
+def _unique(values: list) -> list:
+    if len(set(values)) != len(values):
+        raise serializers.ValidationError("List each value once.")
+    return values
+
+
+class ScreeningInput(_Strict):
+    type = serializers.ChoiceField(choices=ScreeningType.values)
+    completed_on = StrictDateField()
+    expires_on = StrictDateField(required=False, allow_null=True,
+                                 help_text="Default: completed_on + SCREENING_VALIDITY_DAYS (730).")
+
+    def validate(self, attrs):
+        expires = attrs.get("expires_on")
+        if expires is not None and expires <= attrs["completed_on"]:
+            raise serializers.ValidationError({"expires_on": ["A screening expires after the day it was completed."]})
+        return attrs
+
+
+class TrainingInput(_Strict):
+    course = StrictTextField(max_length=60, validators=[_pattern(COURSE, "sovereign-boundary")])
+    completed_on = StrictDateField()
+    expires_on = StrictDateField(required=False, allow_null=True, help_text="Empty or absent: does not expire.")
+
+    def validate(self, attrs):
+        expires = attrs.get("expires_on")
+        if expires is not None and expires <= attrs["completed_on"]:
+            raise serializers.ValidationError({"expires_on": ["A training expires after the day it was completed."]})
+        return attrs
+
+
+class StaffInput(_Strict):
+    """One person; on PATCH only the fields sent change (screenings and trainings as whole lists)."""
+
+    external_id = StrictTextField(max_length=100, allow_blank=True, required=False,
+                                  validators=[_pattern(EXTERNAL_ID, "emp-0042")],
+                                  help_text="The employer's own id; unique per employer. Required by the bulk "
+                                            "upsert, which matches on it.")
+    full_name = StrictTextField(max_length=160)
+    employer = StrictTextField(allow_null=True, required=False, max_length=60,
+                               validators=[_pattern(SLUG, "numspot")],
+                               help_text="Partner slug; null: the provider's own staff. A partner key may give "
+                                         "only its own partner (the default for it).")
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLES), min_length=1, max_length=len(ROLES),
+                                  validators=[_unique])
+    citizenships = serializers.ListField(
+        child=StrictTextField(max_length=2, validators=[_pattern(COUNTRY, "FR")]), max_length=10,
+        validators=[_unique], required=False, help_text="ISO 3166 alpha-2 codes.")
+    clouds = serializers.ListField(child=StrictTextField(max_length=60, validators=[_pattern(SLUG, "france")]),
+                                   max_length=MAX_LIST, validators=[_unique], required=False,
+                                   help_text="Slugs of the clouds served; clouds outside your scope that the "
+                                             "person already serves are kept.")
+    active = StrictBooleanField(required=False, default=True)
+    screenings = ScreeningInput(many=True, required=False, max_length=MAX_LIST)
+    trainings = TrainingInput(many=True, required=False, max_length=MAX_LIST)
+
+
+class StaffChanges(StaffInput):
+    """PATCH: every field optional."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["active"].default = serializers.empty
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send at least one of: " + ", ".join(STAFF_FIELDS) + ".")
+        return attrs
