@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", PortalLoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("readiness.urls")),
+    path("", include("people.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("readiness.api.urls")),

@@ -26,6 +26,16 @@ EDIT = {
                 "other_partner_user": 302, "anonymous": 302},
 }
 EVERYONE_SIGNED_IN = {role: 200 for role in ROLES if role != "anonymous"} | {"anonymous": 302}
+# People records: written by partner staff, program managers and administrators, never executives.
+PEOPLE_WRITERS = EVERYONE_SIGNED_IN | {"executive": 403}
+# A person employed by the cloud's partner and serving it: seen by name by that partner, administrators
+# and the cloud's program manager; everyone else gets the same answer as for no such person.
+NAMED_PERSON = {
+    "cloud_a": {"admin": 200, "pm_assigned": 200, "pm_unassigned": 404, "executive": 404, "partner_user": 200,
+                "other_partner_user": 404, "anonymous": 302},
+    "cloud_b": {"admin": 200, "pm_assigned": 404, "pm_unassigned": 404, "executive": 404, "partner_user": 404,
+                "other_partner_user": 200, "anonymous": 302},
+}
 
 # route name -> (method, per-cloud expectations or one table for routes without a cloud)
 EXPECTATIONS = {
@@ -47,6 +57,11 @@ EXPECTATIONS = {
     "dashboards:cloud_markdown": ("get", VIEW),
     "dashboards:items_csv": ("get", VIEW),  # with ?cloud=<slug>
     "dashboards:scores_csv": ("get", VIEW),  # with ?cloud=<slug>
+    "people:cloud_people": ("get", VIEW),
+    "people:renewals": ("get", EVERYONE_SIGNED_IN),
+    "people:new_staff": ("get", PEOPLE_WRITERS),
+    "people:import_roster": ("get", PEOPLE_WRITERS),
+    "people:edit_staff": ("get", NAMED_PERSON),
 }
 # The Django admin is one route family: staff only, everything else is sent to its login.
 ADMIN_NAMESPACE = "admin"
@@ -66,7 +81,8 @@ def route_names(resolver=None, namespace=""):
 # Routes under /api/, each checked for every caller in tests/api/test_api_matrix.py.
 API_ROUTES = {"item-list", "item-detail", "item-bulk", "cloud-list", "cloud-detail", "cloud-scores",
               "framework-list", "framework-detail", "framework-requirements", "partner-list", "api-schema",
-              "api-docs", "api-not-found", "finding-list", "finding-detail", "cloud-coverage"}
+              "api-docs", "api-not-found", "finding-list", "finding-detail", "cloud-coverage",
+              "staff-list", "staff-detail", "staff-bulk"}
 
 
 def test_every_route_has_an_expectation():
@@ -80,7 +96,8 @@ def test_every_route_has_an_expectation():
 def url_for(name, world, cloud_name):
     cloud = getattr(world, cloud_name)
     item = active_checklist(cloud).items.get(requirement__code="PRC-02")
-    if name in ("readiness:checklist", "readiness:bulk_edit", "dashboards:cloud", "dashboards:cloud_markdown"):
+    if name in ("readiness:checklist", "readiness:bulk_edit", "dashboards:cloud", "dashboards:cloud_markdown",
+                "people:cloud_people"):
         return reverse(name, kwargs={"slug": cloud.slug}), item
     if name in ("dashboards:items_csv", "dashboards:scores_csv"):
         return reverse(name) + f"?cloud={cloud.slug}", item
@@ -90,6 +107,13 @@ def url_for(name, world, cloud_name):
 
         refresh_findings([cloud.pk])
         return reverse(name, kwargs={"pk": Finding.objects.get(cloud=cloud, rule="unowned").pk}), item
+    if name == "people:edit_staff":
+        from people.models import StaffMember
+
+        partner = world.partner_a if cloud_name == "cloud_a" else world.partner_b
+        person = StaffMember.objects.create(full_name="Matrix Person", employer=partner, roles="support_engineer")
+        person.clouds.set([cloud])
+        return reverse(name, kwargs={"pk": person.pk}), item
     if name in ("readiness:item", "readiness:item_history", "readiness:item_edit"):
         return reverse(name, kwargs={"pk": item.pk}), item
     return reverse(name), item
