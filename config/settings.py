@@ -209,6 +209,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-digests-daily": {"task": "readiness.tasks.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
     "staffing-checks-daily": {"task": "people.tasks.apply_staffing_checks_daily",
                               "schedule": crontab(hour=0, minute=2)},
+    "erase-removed-people-daily": {"task": "people.tasks.erase_removed_people_daily",
+                                   "schedule": crontab(hour=1, minute=0)},
 }
 
 # Scoring thresholds (README "Readiness scores"); the rounded score is compared.
@@ -233,6 +235,11 @@ SCREENING_VALIDITY_DAYS = env_int("SCREENING_VALIDITY_DAYS", 730, minimum=1)
 SCREENING_RENEWAL_DUE_DAYS = env_int("SCREENING_RENEWAL_DUE_DAYS", 90, minimum=1)
 SCREENING_RENEWAL_TAKES_DAYS = env_int("SCREENING_RENEWAL_TAKES_DAYS", 60, minimum=1)
 COVERAGE_HORIZON_DAYS = env_int("COVERAGE_HORIZON_DAYS", 180, minimum=1)
+# A coverage shortfall this close is a high finding even when Day 1 is further away (or past).
+STAFFING_SHORTFALL_WARNING_DAYS = env_int("STAFFING_SHORTFALL_WARNING_DAYS", 30, minimum=1)
+# Removed people (inactive, serving no cloud) keep their anonymous records; their name and external
+# id are erased this many days after they were removed (daily job people.tasks.erase_removed_people).
+PEOPLE_RETENTION_DAYS = env_int("PEOPLE_RETENTION_DAYS", 90, minimum=1)
 
 # Daily digests: links are built from SITE_URL; email goes through Django's email framework.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -110,20 +110,47 @@ def findings_sentence(findings: Sequence) -> str:
     return "High findings: " + "; ".join(f.title for f in findings) + "."
 
 
+def _role(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def staffing_sentence(staffing) -> str:
+    """Coverage in counts (people.insight_rules.StaffingFacts, or None without staffing requirements)."""
+    if staffing is None:
+        return "No staffing requirements are defined yet."
+    short = [req for req in staffing.requirements if req.eligible_today < req.minimum]
+    later = sorted((req for req in staffing.requirements if req not in short and req.first_shortfall),
+                   key=lambda req: req.first_shortfall)
+    if short:
+        text = "Staffing is short today: " + "; ".join(
+            f"{_role(req.role)} {req.eligible_today} of {req.minimum} eligible" for req in short) + "."
+    elif later:
+        first = later[0]
+        text = (f"Staffing is met today but falls short on {_date(first.first_shortfall)} ({_role(first.role)} "
+                f"{first.eligible_at_shortfall} of {first.minimum}).")
+    else:
+        text = f"Staffing is met today and through the forecast for {_plural(len(staffing.requirements), 'role')}."
+    if staffing.renewals_due:
+        text += (f" {_plural(staffing.renewals_due, 'screening renewal')} due"
+                 + (f", {staffing.critical_renewals} critical." if staffing.critical_renewals else "."))
+    return text
+
+
 def cloud_narrative(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = (),
-                    findings: Sequence = (), thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict:
+                    findings: Sequence = (), thresholds: Thresholds = DEFAULT_THRESHOLDS, staffing=None) -> dict:
     """Title and sentences for one cloud."""
     level = LEVEL_WORDS.get(row.level, "Not computed")
     return {
         "title": f"{row.name}: {level}" + (f" ({row.reason_text})" if row.reason_text else ""),
         "lines": [score_sentence(row, today), day1_sentence(row, today), gating_sentence(row, gating),
-                  overdue_sentence(row), forecast_sentence(row, today, thresholds), findings_sentence(findings)],
+                  overdue_sentence(row), forecast_sentence(row, today, thresholds), staffing_sentence(staffing),
+                  findings_sentence(findings)],
         "actions_title": "The actions that would raise readiness most",
         "actions": actions_lines(actions, scored=row.overall is not None),
     }
 
 
-def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = ()) -> dict:
+def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = (), staffing: dict | None = None) -> dict:
     """Title and sentences for the whole portfolio."""
     if not rows:
         return {"title": "Portfolio: no clouds to report", "lines": ["No clouds match these filters."],
@@ -147,6 +174,15 @@ def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = ())
     if late:
         lines.append("Projected late: " + "; ".join(f"{row.name} ({_plural(row.days_late, 'day')})" for row in late)
                      + ".")
+    staffed = [(row, staffing[row.id]) for row in rows if staffing and row.id in staffing]
+    short = [(row, [req for req in facts.requirements if req.eligible_today < req.minimum]) for row, facts in staffed]
+    short = [(row, reqs) for row, reqs in short if reqs]
+    if short:
+        lines.append("Staffing short today: " + "; ".join(
+            f"{row.name} (" + ", ".join(f"{_role(r.role)} {r.eligible_today} of {r.minimum}" for r in reqs) + ")"
+            for row, reqs in short) + ".")
+    elif staffed:
+        lines.append(f"Staffing is met today on all {_plural(len(staffed), 'cloud')} with staffing requirements.")
     if findings:
         lines.append("High findings: " + "; ".join(f"{f.cloud} ({f.title})" for f in findings) + ".")
     else:

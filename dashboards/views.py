@@ -20,6 +20,7 @@ from clouds.choices import CloudKind, LifecycleStage
 from dashboards import figures, queries
 from dashboards.exports import to_csv
 from dashboards.narrative import as_markdown, as_text, cloud_narrative, portfolio_narrative
+from people.insight_facts import staffing_facts
 from readiness.access import visible_items
 from readiness.insights.register import open_counts
 from readiness.models import ScoreSnapshot
@@ -59,7 +60,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     today, clouds, chosen, errors, rows = _portfolio(request)
     ids = [cloud.pk for cloud in clouds]
     names = {cloud.pk: cloud.name for cloud in clouds}
-    narrative = portfolio_narrative(rows, today, queries.open_findings(ids))
+    narrative = portfolio_narrative(rows, today, queries.open_findings(ids), staffing_facts(ids, today))
     risks = open_counts(ids)
     query = request.GET.urlencode()
     return render(request, "dashboards/portfolio.html", {
@@ -83,8 +84,10 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
     target = get_object_or_404(visible_clouds(request.user), slug=slug)
     row = queries.portfolio_rows([target], today)[0]
     detail = queries.cloud_detail(target, today)
+    staffing = staffing_facts([target.pk], today).get(target.pk)
     narrative = cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
-                                findings=queries.open_findings([target.pk]), thresholds=current_thresholds())
+                                findings=queries.open_findings([target.pk]), thresholds=current_thresholds(),
+                                staffing=staffing)
     return render(request, "dashboards/cloud.html", {
         "cloud": target, "row": row, "detail": detail, "today": today, "risks": open_counts([target.pk])[target.pk],
         "figures": {
@@ -93,7 +96,7 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
             "owners": _figure(figures.overdue_blocked(detail.by_owner, by="owner")),
             "partners": _figure(figures.overdue_blocked(detail.by_partner, by="accountable partner")),
         },
-        "narrative": narrative, "narrative_text": as_text(narrative),
+        "narrative": narrative, "narrative_text": as_text(narrative), "staffing": staffing,
     })
 
 
@@ -114,8 +117,9 @@ def portfolio_markdown(request: HttpRequest) -> HttpResponse:
     today, clouds, _, errors, rows = _portfolio(request)
     if errors:
         return _refused(errors)
-    findings = queries.open_findings([cloud.pk for cloud in clouds])
-    return _download(as_markdown(portfolio_narrative(rows, today, findings)), f"portfolio-{today}.md",
+    ids = [cloud.pk for cloud in clouds]
+    narrative = portfolio_narrative(rows, today, queries.open_findings(ids), staffing_facts(ids, today))
+    return _download(as_markdown(narrative), f"portfolio-{today}.md",
                      "text/markdown")
 
 
@@ -126,7 +130,8 @@ def cloud_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     row = queries.portfolio_rows([target], today)[0]
     detail = queries.cloud_detail(target, today)
     text = as_markdown(cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
-                                       findings=queries.open_findings([target.pk]), thresholds=current_thresholds()))
+                                       findings=queries.open_findings([target.pk]), thresholds=current_thresholds(),
+                                       staffing=staffing_facts([target.pk], today).get(target.pk)))
     return _download(text, f"{slugify(target.slug)}-{today}.md", "text/markdown")
 
 

@@ -4,12 +4,21 @@
 running it again (as `make run` does) keeps every edit made in the portal.
 Item states are drawn from a random generator seeded by cloud and requirement
 code, so every run on the same day builds the same portfolio.
+
+Checklists start on the newest demo framework file; a demo cloud still on an older
+version of it (a database seeded before that version shipped) is moved once, with
+`start_checklist` carrying every item's state over by requirement code, and keeps its
+score history. Apps above readiness add their own demo data through `register_extension`
+(called from their AppConfig.ready: people adds the staff rosters), so readiness never
+imports them; extensions run in the same transaction, after the clouds and checklists
+exist and before the score history is rebuilt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +38,8 @@ from readiness.snapshots.recompute import rebuild_history
 from readiness.snapshots.refresh import refresh_clouds
 
 DEMO_PASSWORD = "readiness-demo"
-FRAMEWORK_FILE = Path(__file__).resolve().parent / "frameworks" / "support-readiness-v1.yaml"
+# v2: its staffing coverage lines (PPL-01, PPL-03) are set by the staffing check from the rosters.
+FRAMEWORK_FILE = Path(__file__).resolve().parent / "frameworks" / "support-readiness-v2.yaml"
 PROGRAM_MANAGERS_GROUP = "Program managers"
 HISTORY_DAYS = 90
 
@@ -146,8 +156,20 @@ class SeedReport:
         self.created[kind] = self.created.get(kind, 0) + count
 
 
+# A demo extension: called with the report and the seeding day; creates only what is missing.
+DemoExtension = Callable[[SeedReport, dt.date], None]
+_extensions: list[DemoExtension] = []
+
+
+def register_extension(extension: DemoExtension) -> None:
+    """Add demo data of an app above readiness to `seed_demo` (from its AppConfig.ready); once."""
+    if extension not in _extensions:
+        _extensions.append(extension)
+
+
 def seed_demo(*, today: dt.date | None = None) -> SeedReport:
-    """Create the demo portfolio's missing rows; existing rows are left exactly as they are."""
+    """Create the demo portfolio's missing rows; existing rows are left as they are (but for moving a demo
+    cloud off an older framework version, and what extensions keep true, such as automatic items)."""
     today = today or timezone.localdate()
     report = SeedReport()
     with transaction.atomic():
@@ -165,9 +187,13 @@ def seed_demo(*, today: dt.date | None = None) -> SeedReport:
         _ensure_program_manager_group(report, users)
         seeded = [_ensure_cloud(report, plan, today, framework, regimes, partners, users) for plan in CLOUDS]
         seeded_ids = [cloud.pk for cloud in seeded if cloud is not None]
+        for extension in _extensions:
+            extension(report, today)
         if seeded_ids:
             report.add("score snapshots", rebuild_history(seeded_ids, days=HISTORY_DAYS, today=today))
-            report.add("findings", refresh_clouds(seeded_ids, today=today).findings["opened"])
+    if seeded_ids:
+        # After the seeding commits: a refresh takes its own short transactions (refresh_clouds).
+        report.add("findings", refresh_clouds(seeded_ids, today=today).findings["opened"])
     return report
 
 
@@ -225,6 +251,12 @@ def _ensure_cloud(report, plan: CloudPlan, today: dt.date, framework: Framework,
         cloud.program_managers.set([users[plan.program_manager]])
         CloudPartner.objects.create(cloud=cloud, partner=partners[plan.partner], role=PartnerRole.OPERATOR)
         report.add("clouds")
+    active = Checklist.objects.filter(cloud=cloud).active().select_related("framework").first()
+    if (active is not None and active.framework.slug == framework.slug
+            and active.framework.version < framework.version):
+        start_checklist(cloud=cloud, framework=framework, actor=None, source=ChangeSource.IMPORT)
+        report.add("checklists moved to the newer framework")
+        return None
     if Checklist.objects.filter(cloud=cloud).exists():
         return None
     checklist = start_checklist(cloud=cloud, framework=framework, actor=None, source=ChangeSource.IMPORT)

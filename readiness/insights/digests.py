@@ -16,7 +16,7 @@ from django.utils import timezone
 from clouds.access import managed_clouds, visible_clouds
 from clouds.choices import UserRole
 from readiness.insights.register import severity_rank
-from readiness.insights.registry import title_of
+from readiness.insights.registry import digest_sections, title_of
 from readiness.models import DigestDelivery, Finding
 from readiness.terms import HIGH, MEDIUM
 
@@ -38,11 +38,14 @@ def clouds_of(user):
     return visible_clouds(user)
 
 
-def compose(user, findings: list[Finding], since: dt.datetime) -> tuple[str, str]:
+def compose(user, findings: list[Finding], since: dt.datetime,
+            sections: list[tuple[str, list[str]]] = ()) -> tuple[str, str]:
     new = [f for f in findings if f.opened_at >= since]
     still = [f for f in findings if f.opened_at < since]
     subject = f"Readiness digest: {len(new)} new, {len(still)} still open"
     lines = [f"Hello {user.get_full_name() or user.get_username()},", ""]
+    for title, section in sections:
+        lines += [f"{title} ({len(section)}):", *(f"  {line}" for line in section), ""]
     for title, group in (("New since yesterday", new), ("Still open", still)):
         lines.append(f"{title} ({len(group)}):")
         if not group:
@@ -66,18 +69,21 @@ def send_digests(*, today: dt.date | None = None) -> int:
     since = timezone.now() - dt.timedelta(days=1)
     sent = 0
     for user in recipients():
-        findings = list(Finding.objects.filter(cloud__in=clouds_of(user), resolved_at__isnull=True,
+        clouds = clouds_of(user)
+        findings = list(Finding.objects.filter(cloud__in=clouds, resolved_at__isnull=True,
                                                severity__in=DIGEST_SEVERITIES)
                         .select_related("cloud").annotate(rank=severity_rank())
                         .order_by("rank", "cloud__name", "rule"))
-        if not findings:
+        sections = [(title, lines) for title, lines in (provide(user, clouds, today) for provide in digest_sections())
+                    if lines]
+        if not findings and not sections:
             continue
         try:
             with transaction.atomic():
                 # Claim today's slot first: a second run (or a concurrent one) finds it taken.
                 DigestDelivery.objects.create(user=user, day=today, sent_at=timezone.now(),
                                               finding_count=len(findings))
-                subject, body = compose(user, findings, since)
+                subject, body = compose(user, findings, since, sections)
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
         except IntegrityError:
             continue  # already sent today

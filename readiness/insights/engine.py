@@ -32,7 +32,8 @@ def current_thresholds() -> InsightThresholds:
 
 
 def gather(cloud_ids: list[int] | None, today: dt.date, thresholds: InsightThresholds) -> list[CloudFacts]:
-    """Facts for the given clouds (all when None): seven queries whatever their number."""
+    """Facts for the given clouds (all when None): seven queries whatever their number, plus each
+    registered fact provider's fixed number."""
     # Retired clouds have nothing left to get ready: their findings resolve.
     clouds = Cloud.objects.exclude(stage=RETIRED).order_by("pk")
     if cloud_ids is not None:
@@ -60,6 +61,7 @@ def gather(cloud_ids: list[int] | None, today: dt.date, thresholds: InsightThres
     peaks = dict(ScoreSnapshot.objects.filter(
         cloud_id__in=ids, scope=SnapshotScope.OVERALL, day__gte=today - dt.timedelta(days=thresholds.score_drop_days),
         day__lt=today).values("cloud_id").annotate(peak=Max("score")).values_list("cloud_id", "peak"))
+    extra = {name: provide(ids, today) for name, provide in registry.fact_providers().items()} if ids else {}
     facts = []
     for cloud_id, name, stage, day1 in cloud_rows:
         overall = snapshots.get((cloud_id, SnapshotScope.OVERALL, today))
@@ -74,6 +76,7 @@ def gather(cloud_ids: list[int] | None, today: dt.date, thresholds: InsightThres
             projected_date=overall.projected_date if overall else None,
             days_late=overall.days_late if overall else None,
             framework=slug, framework_version=version, newest_version=newest.get(slug) if slug else None,
+            extra={name: values[cloud_id] for name, values in extra.items() if cloud_id in values},
         ))
     return facts
 

@@ -29,6 +29,8 @@ class Rule:
 
 
 _rules: dict[str, Rule] = {}
+# name -> provider(cloud ids, today) -> {cloud id: facts}; read into CloudFacts.extra[name].
+_fact_providers: dict[str, Callable[[list[int], dt.date], dict[int, object]]] = {}
 
 
 def register(*rules: Rule) -> None:
@@ -40,6 +42,32 @@ def register(*rules: Rule) -> None:
         if known is not None and known != rule:
             raise ValueError(f"Another rule is already registered as {rule.code!r}.")
         _rules[rule.code] = rule
+
+
+def register_facts(name: str, provider: Callable[[list[int], dt.date], dict[int, object]]) -> None:
+    """Let an app's rules see more than readiness knows: `provider` reads, for many clouds at once and in
+    a fixed number of queries, the facts its rules need (they find them in CloudFacts.extra[name])."""
+    known = _fact_providers.get(name)
+    if known is not None and known is not provider:
+        raise ValueError(f"Another fact provider is already registered as {name!r}.")
+    _fact_providers[name] = provider
+
+
+def fact_providers() -> dict[str, Callable[[list[int], dt.date], dict[int, object]]]:
+    return dict(_fact_providers)
+
+
+# Extra digest sections: provider(user, their clouds, today) -> (title, lines), lines empty to leave it out.
+_digest_sections: list[Callable[[object, object, dt.date], tuple[str, list[str]]]] = []
+
+
+def register_digest_section(provider: Callable[[object, object, dt.date], tuple[str, list[str]]]) -> None:
+    if provider not in _digest_sections:
+        _digest_sections.append(provider)
+
+
+def digest_sections() -> list[Callable[[object, object, dt.date], tuple[str, list[str]]]]:
+    return list(_digest_sections)
 
 
 def unregister(code: str) -> None:

@@ -58,6 +58,7 @@ class CloudFacts:
     framework: str | None = None
     framework_version: int | None = None
     newest_version: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)  # from facts providers of other apps (registry)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ def test_a_cloud_with_everything():
         "2 gating items open: PPL-01 (Ada Lovelace).",
         "3 items overdue.",
         "Forecast: 15 days late, reaching 100 by 30 Jul 2026 against Day 1 on 15 Jul 2026.",
+        "No staffing requirements are defined yet.",
         "No high-severity findings are open.",
     ]
     assert narrative["actions"] == ["1. PPL-01 Screened 24x7 staff (owner Ada Lovelace; +4.2 points, gating)"]
@@ -120,7 +121,7 @@ def test_high_findings_are_named():
 
     findings = [FindingRow(1, "Alpha Cloud", "gating_overdue", "Gating items overdue", "high"),
                 FindingRow(1, "Alpha Cloud", "forecast_late", "Forecast later than Day 1", "high")]
-    assert lines(cloud_row(), findings=findings)[5] == \
+    assert lines(cloud_row(), findings=findings)[6] == \
         "High findings: Gating items overdue; Forecast later than Day 1."
     portfolio = portfolio_narrative([cloud_row()], TODAY, findings)
     assert "High findings: Alpha Cloud (Gating items overdue); Alpha Cloud (Forecast later than Day 1)." \
