@@ -32,7 +32,12 @@ class RefreshResult:
 
 
 def refresh_clouds(cloud_ids: Iterable[int] | None, today: dt.date | None = None) -> RefreshResult:
-    """Bring the clouds' snapshots and findings up to date (every cloud when None)."""
+    """Bring the clouds' snapshots and findings up to date (every cloud when None).
+
+    Call it outside any transaction: each step takes its own, and the stale marks are held and
+    cleared in statements of their own, so a refresh never holds a score-state row while it
+    waits for a cloud row (lock order: cloud, then score state, as every writer takes them).
+    """
     today = today or timezone.localdate()
     ids = (list(Cloud.objects.order_by("pk").values_list("pk", flat=True)) if cloud_ids is None
            else sorted(set(cloud_ids)))
