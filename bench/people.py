@@ -107,7 +107,7 @@ def coverage_of_clouds(ids: list[int], today: dt.date) -> dict:
 
     horizon = settings.COVERAGE_HORIZON_DAYS
     people_by_cloud: dict[int, list] = {cloud_id: [] for cloud_id in ids}
-    for person in people_of(ids):
+    for person in people_of(ids, current_on=today):
         for cloud_id in person.clouds & people_by_cloud.keys():
             people_by_cloud[cloud_id].append(person)
     requirements_by_cloud: dict[int, list] = {cloud_id: [] for cloud_id in ids}

@@ -21,7 +21,7 @@ def renewals_section(user, clouds, today: dt.date) -> tuple[str, list[str]]:
         return TITLE, []
     cloud_rows = list(clouds.order_by("name").values_list("pk", "name"))
     ids = [pk for pk, _ in cloud_rows]
-    people, requirements = people_of(ids), requirements_of(ids)
+    people, requirements = people_of(ids, current_on=today), requirements_of(ids)
     lines = []
     for cloud_id, cloud_name in cloud_rows:
         mine = [person for person in people if cloud_id in person.clouds]

@@ -20,7 +20,7 @@ def staffing_facts(cloud_ids: list[int], today: dt.date) -> dict[int, StaffingFa
     for requirement in requirements:
         by_cloud.setdefault(requirement.cloud_id, []).append(requirement)
     people_by_cloud: dict[int, list] = {cloud_id: [] for cloud_id in by_cloud}
-    for person in people_of(list(by_cloud)):
+    for person in people_of(list(by_cloud), current_on=today):
         for cloud_id in person.clouds & people_by_cloud.keys():
             people_by_cloud[cloud_id].append(person)
     horizon = settings.COVERAGE_HORIZON_DAYS

@@ -6,17 +6,23 @@ one for the requirements, one each for the pages' employers and names); people.c
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import QuerySet, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from people.coverage import Credential, Person, Requirement
 from people.models import Screening, StaffingRequirement, StaffMember, Training, split_codes
 
 
-def people_of(cloud_ids: Iterable[int]) -> list[Person]:
-    """Everyone serving any of the clouds (inactive people too: coverage leaves them out)."""
+def people_of(cloud_ids: Iterable[int], *, current_on: dt.date | None = None) -> list[Person]:
+    """Everyone serving any of the clouds (inactive people too: coverage leaves them out).
+
+    With `current_on`, screenings and trainings that lapsed before that day are left out: they
+    change no coverage, forecast or renewal from that day on (a record expiring on the day itself
+    is kept, as its renewal is still due), and a portfolio has many of them.
+    """
     ids = list(cloud_ids)
     serving = StaffMember.clouds.through.objects.filter(cloud_id__in=ids)
     memberships: dict[int, set[int]] = {}
@@ -27,13 +33,14 @@ def people_of(cloud_ids: Iterable[int]) -> list[Person]:
     # come unsorted (every reader picks them by date), which spares the database a sort of every row.
     staff_ids = serving.values("staffmember_id")
     rows = StaffMember.objects.filter(pk__in=staff_ids).values_list("pk", "active", "roles", "citizenships")
+    current = Q() if current_on is None else Q(expires_on__isnull=True) | Q(expires_on__gte=current_on)
     screenings: dict[int, list[Credential]] = {}
-    for staff_id, kind, completed, expires in Screening.objects.filter(staff_id__in=staff_ids).order_by().values_list(
-            "staff_id", "kind", "completed_on", "expires_on"):
+    for staff_id, kind, completed, expires in Screening.objects.filter(
+            current, staff_id__in=staff_ids).order_by().values_list("staff_id", "kind", "completed_on", "expires_on"):
         screenings.setdefault(staff_id, []).append(Credential(kind, completed, expires))
     trainings: dict[int, list[Credential]] = {}
-    for staff_id, course, completed, expires in Training.objects.filter(staff_id__in=staff_ids).order_by().values_list(
-            "staff_id", "course", "completed_on", "expires_on"):
+    for staff_id, course, completed, expires in Training.objects.filter(
+            current, staff_id__in=staff_ids).order_by().values_list("staff_id", "course", "completed_on", "expires_on"):
         trainings.setdefault(staff_id, []).append(Credential(course, completed, expires))
     codes: dict[str, frozenset[str]] = {}  # the same few role and citizenship lists recur: parse each once
 

@@ -32,7 +32,7 @@ def apply_staffing_checks(cloud_ids: Iterable[int] | None = None, *, today: dt.d
     items = list(items)
     ids = sorted({item.checklist.cloud_id for item in items})
     people_by_cloud: dict[int, list] = {cloud_id: [] for cloud_id in ids}
-    for person in people_of(ids):
+    for person in people_of(ids, current_on=today):
         for cloud_id in person.clouds & people_by_cloud.keys():
             people_by_cloud[cloud_id].append(person)
     requirements_by_cloud: dict[int, list] = {cloud_id: [] for cloud_id in ids}

@@ -51,7 +51,7 @@ class CoverageView(APIView):
         if request.query_params:
             raise ValidationError({name: ["Unknown query parameter."] for name in sorted(request.query_params)})
         today, horizon = timezone.localdate(), settings.COVERAGE_HORIZON_DAYS
-        people, requirements = people_of([cloud.pk]), requirements_of([cloud.pk])
+        people, requirements = people_of([cloud.pk], current_on=today), requirements_of([cloud.pk])
         rows, forecasts = [], {}
         for requirement in requirements:
             prediction = forecasts[requirement.id] = forecast(people, requirement, today, horizon)

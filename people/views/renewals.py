@@ -26,7 +26,7 @@ def renewals_due(request: HttpRequest) -> HttpResponse:
     today, soon = timezone.localdate(), settings.SCREENING_RENEWAL_DUE_DAYS
     clouds = list(visible_clouds(request.user).order_by("name", "pk").values_list("pk", "slug", "name"))
     ids = [pk for pk, _, _ in clouds]
-    people, requirements = people_of(ids), requirements_of(ids)
+    people, requirements = people_of(ids, current_on=today), requirements_of(ids)
     people_by_cloud: dict[int, list] = {pk: [] for pk in ids}
     for person in people:
         for cloud_id in person.clouds:

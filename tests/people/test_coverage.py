@@ -148,3 +148,41 @@ def test_critical_renewals_come_first():
     managers = Requirement(12, CLOUD, "duty_manager", 1, frozenset(), frozenset({"cloud_background_check"}))
     due = renewals(people, [REQ, managers], TODAY, due_within_days=90, renewal_takes_days=60, horizon_days=180)
     assert [(r.person_id, r.critical) for r in due] == [(7, True), (2, False), (1, False)]
+
+
+def test_leaving_out_records_lapsed_before_today_changes_no_coverage_forecast_or_renewal(world):
+    """people_of(current_on=today) reads fewer rows and must give the same answers from today on."""
+    from django.conf import settings
+
+    from people.coverage import forecast, renewals
+    from people.models import Screening, StaffingRequirement, StaffMember, Training
+    from people.queries import people_of, requirements_of
+
+    today = dt.date(2026, 6, 15)
+    StaffingRequirement.objects.create(cloud=world.cloud_a, role="support_engineer", minimum=2,
+                                       screenings="cloud_background_check", trainings="sovereign-boundary")
+    for n, (screened, screen_expiry, trained_expiry) in enumerate([
+            (dt.date(2024, 6, 15), dt.date(2026, 6, 15), None),  # expires today: still a renewal due
+            (dt.date(2024, 6, 14), dt.date(2026, 6, 14), dt.date(2026, 6, 16)),  # lapsed yesterday
+            (dt.date(2025, 1, 1), None, dt.date(2026, 6, 15)),  # training lapses today
+            (dt.date(2026, 7, 1), None, None)]):  # not yet valid
+        person = StaffMember.objects.create(full_name=f"P{n}", roles="support_engineer")
+        person.clouds.set([world.cloud_a])
+        Screening.objects.create(staff=person, kind="cloud_background_check", completed_on=dt.date(2020, 1, 1),
+                                 expires_on=dt.date(2022, 1, 1))  # long gone
+        Screening.objects.create(staff=person, kind="cloud_background_check", completed_on=screened,
+                                 expires_on=screen_expiry)
+        Training.objects.create(staff=person, course="sovereign-boundary", completed_on=dt.date(2024, 1, 1),
+                                expires_on=trained_expiry)
+    (requirement,) = requirements_of([world.cloud_a.pk])
+
+    def answers(people):
+        prediction = forecast(people, requirement, today, 180)
+        due = renewals(people, [requirement], today, due_within_days=settings.SCREENING_RENEWAL_DUE_DAYS,
+                       renewal_takes_days=60, horizon_days=180)
+        return prediction, [(r.person_id, r.expires_on, r.critical) for r in due]
+
+    everything = people_of([world.cloud_a.pk])
+    current = people_of([world.cloud_a.pk], current_on=today)
+    assert sum(len(p.screenings) for p in current) < sum(len(p.screenings) for p in everything)
+    assert answers(current) == answers(everything)
