@@ -136,6 +136,18 @@ def staffing_sentence(staffing) -> str:
     return text
 
 
+def staffing_brief(staffing) -> str:
+    """The same in a few words, for a portfolio tile."""
+    if staffing is None:
+        return "no requirements yet"
+    short = [req for req in staffing.requirements if req.eligible_today < req.minimum]
+    if short:
+        return "short today (" + ", ".join(f"{_role(req.role)} {req.eligible_today} of {req.minimum}"
+                                           for req in short) + ")"
+    later = [req.first_shortfall for req in staffing.requirements if req.first_shortfall]
+    return f"met; short from {_date(min(later))}" if later else "met through the forecast"
+
+
 def cloud_narrative(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = (),
                     findings: Sequence = (), thresholds: Thresholds = DEFAULT_THRESHOLDS, staffing=None) -> dict:
     """Title and sentences for one cloud."""

@@ -19,7 +19,7 @@ from clouds.access import visible_clouds
 from clouds.choices import CloudKind, LifecycleStage
 from dashboards import figures, queries
 from dashboards.exports import to_csv
-from dashboards.narrative import as_markdown, as_text, cloud_narrative, portfolio_narrative
+from dashboards.narrative import as_markdown, as_text, cloud_narrative, portfolio_narrative, staffing_brief
 from people.insight_facts import staffing_facts
 from readiness.access import visible_items
 from readiness.insights.register import open_counts
@@ -60,7 +60,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     today, clouds, chosen, errors, rows = _portfolio(request)
     ids = [cloud.pk for cloud in clouds]
     names = {cloud.pk: cloud.name for cloud in clouds}
-    narrative = portfolio_narrative(rows, today, queries.open_findings(ids), staffing_facts(ids, today))
+    staffing = staffing_facts(ids, today)
+    narrative = portfolio_narrative(rows, today, queries.open_findings(ids), staffing)
     risks = open_counts(ids)
     query = request.GET.urlencode()
     return render(request, "dashboards/portfolio.html", {
@@ -73,7 +74,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         },
         "gating": queries.open_gating(ids),
         "gating_total": queries.gating_count(ids),
-        "tiles": [(row, risks[row.id]) for row in rows],
+        "tiles": [(row, risks[row.id], staffing_brief(staffing.get(row.id))) for row in rows],
         "narrative": narrative, "narrative_text": as_text(narrative),
     }, status=400 if errors else 200)
 
@@ -118,7 +119,8 @@ def portfolio_markdown(request: HttpRequest) -> HttpResponse:
     if errors:
         return _refused(errors)
     ids = [cloud.pk for cloud in clouds]
-    narrative = portfolio_narrative(rows, today, queries.open_findings(ids), staffing_facts(ids, today))
+    staffing = staffing_facts(ids, today)
+    narrative = portfolio_narrative(rows, today, queries.open_findings(ids), staffing)
     return _download(as_markdown(narrative), f"portfolio-{today}.md",
                      "text/markdown")
 

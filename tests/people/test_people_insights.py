@@ -99,6 +99,8 @@ def test_dashboards_and_narratives_show_coverage_in_counts(world):
     assert b"Hiddenname" not in page.content
     portfolio = client.get("/dashboards/")
     assert b"Staffing short today: Cloud A (support engineer 1 of 2)" in portfolio.content
+    assert b"Staffing: short today (support engineer 1 of 2)" in portfolio.content
+    assert b"Staffing: no requirements yet" in portfolio.content  # cloud B
 
 
 def test_digests_name_renewals_due_only_to_those_who_may_see_the_names(world):
