@@ -24,6 +24,7 @@ class StaffMemberAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["clouds"]
     inlines = [ScreeningInline, TrainingInline]
     list_select_related = ["employer"]
+    history_list_display = ["change_source", "api_key_name"]  # who, when a partner key made the change
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=named_staff(request.user).values("pk"))
@@ -34,6 +35,7 @@ class StaffingRequirementAdmin(SimpleHistoryAdmin):
     list_display = ["cloud", "role", "minimum", "allowed_citizenships", "screenings", "trainings"]
     list_filter = ["role", "cloud"]
     list_select_related = ["cloud"]
+    history_list_display = ["change_source", "api_key_name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(cloud__in=visible_clouds(request.user))

@@ -174,6 +174,8 @@ def renewals(people: Sequence[Person], requirements: Sequence[Requirement], toda
     forecasts = forecasts or {req.id: forecast(people, req, today, horizon_days) for req in requirements}
     due: list[Renewal] = []
     for person in people:
+        if not person.active:
+            continue  # removed: nothing to renew
         latest: dict[str, Credential] = {}
         for screening in person.screenings:
             if screening.expires_on is not None and (

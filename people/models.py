@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -128,6 +129,14 @@ class Screening(models.Model):
         if self.expires_on is None and self.completed_on is not None:
             self.expires_on = default_expiry(self.completed_on)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.expires_on is None and self.completed_on is not None:
+            try:
+                default_expiry(self.completed_on)
+            except OverflowError:
+                raise ValidationError({"completed_on": "Too late: the standard validity would end after "
+                                                       "9999-12-31; give an expiry date."}) from None
 
 
 def default_expiry(completed_on: dt.date) -> dt.date:

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from people.models import StaffMember
@@ -28,6 +29,8 @@ def erase_removed_people(*, today: dt.date | None = None) -> int:
         if not due:
             return 0
         # Plain UPDATEs: the erasure itself must not write a new history row with the name in it.
-        StaffMember.objects.filter(pk__in=due).update(full_name=ERASED_NAME, external_id="", erased_on=today)
+        # A new version and time, so that partner tools syncing by updated_at or holding an ETag see it.
+        StaffMember.objects.filter(pk__in=due).update(full_name=ERASED_NAME, external_id="", erased_on=today,
+                                                      version=F("version") + 1, updated_at=timezone.now())
         StaffMember.history.filter(id__in=due).update(full_name=ERASED_NAME, external_id="")
     return len(due)

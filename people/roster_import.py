@@ -20,8 +20,10 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
 from people.staff_input import StaffInput
-from people.staff_writes import MAX_UPSERT_ROWS, StaffWriteRefused, UpsertRefused, UpsertResult, upsert_staff
+from people.staff_writes import StaffWriteRefused, UpsertRefused, UpsertResult, upsert_staff
 
 COLUMNS = ("external_id", "full_name", "employer", "roles", "citizenships", "clouds", "active", "screenings",
            "trainings")
@@ -50,21 +52,42 @@ class RosterRefused(Exception):
         super().__init__(f"{len(errors)} problem(s); nothing was imported.")
 
 
+MAX_FILE_ROWS = 5000
+
+
+class _RollBack(Exception):
+    pass
+
+
 def import_roster(data: bytes, *, actor: Any, source: str) -> UpsertResult:
-    """Import a CSV file (UTF-8); raises RosterRefused with every error, having written nothing."""
-    lines, rows = parse_roster(data)
-    try:
-        return upsert_staff(rows=rows, actor=actor, source=source)
-    except UpsertRefused as exc:
-        raise RosterRefused([LineError(lines[error.index], name, message)
-                             for error in exc.errors for name, message in _flatten(error.fields)]) from None
-    except StaffWriteRefused as exc:
-        raise RosterRefused([LineError(0, name, " ".join(messages)) for name, messages in exc.errors.items()]) \
-            from None
+    """Import a CSV file (UTF-8); raises RosterRefused with every error, having written nothing.
+
+    The rules (employers, clouds, ids) run on the well-formed lines even when other lines are
+    malformed, so that every problem is reported at once; the writes are then rolled back.
+    """
+    lines, rows, errors = parse_roster(data)
+    result = None
+    if rows:
+        try:
+            with transaction.atomic():
+                result = upsert_staff(rows=rows, actor=actor, source=source, max_rows=MAX_FILE_ROWS)
+                if errors:
+                    raise _RollBack
+        except UpsertRefused as exc:
+            errors += [LineError(lines[error.index], name, message)
+                       for error in exc.errors for name, message in _flatten(error.fields)]
+        except _RollBack:
+            pass
+        except StaffWriteRefused as exc:
+            errors += [LineError(0, name, " ".join(messages)) for name, messages in exc.errors.items()]
+    if errors:
+        raise RosterRefused(sorted(errors, key=lambda error: error.line))
+    return result
 
 
-def parse_roster(data: bytes) -> tuple[list[int], list[dict]]:
-    """The file's rows validated into the API's shape, and each row's line number."""
+def parse_roster(data: bytes) -> tuple[list[int], list[dict], list[LineError]]:
+    """The file's well-formed rows in the API's shape, each one's line number, and the problems of the
+    others. A file that cannot be read at all (encoding, header) raises RosterRefused."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -81,9 +104,10 @@ def parse_roster(data: bytes) -> tuple[list[int], list[dict]]:
     if errors:
         raise RosterRefused(errors)
     lines, rows = [], []
+    ended = reader.line_num  # a record starts on the line after the previous one ended (cells may hold newlines)
     try:
         for record in reader:
-            line = reader.line_num
+            line, ended = ended + 1, reader.line_num
             if None in record or any(value is None for value in record.values()):
                 errors.append(LineError(line, "line", f"Expected {len(header)} columns, as in the header."))
                 continue
@@ -102,12 +126,10 @@ def parse_roster(data: bytes) -> tuple[list[int], list[dict]]:
     except csv.Error as exc:
         errors.append(LineError(reader.line_num, "line", f"Not readable as CSV: {exc}."))
     if not errors and not rows:
-        errors.append(LineError(0, "file", "No people in the file."))
-    if len(rows) > MAX_UPSERT_ROWS * 10:
-        errors.append(LineError(0, "file", f"At most {MAX_UPSERT_ROWS * 10} people per file."))
-    if errors:
-        raise RosterRefused(errors)
-    return lines, rows
+        raise RosterRefused([LineError(0, "file", "No people in the file.")])
+    if len(rows) + len(errors) > MAX_FILE_ROWS:
+        raise RosterRefused([LineError(0, "file", f"At most {MAX_FILE_ROWS} people per file; split it.")])
+    return lines, rows, errors
 
 
 def _check_header(header: list[str] | None) -> list[LineError]:
@@ -135,7 +157,8 @@ def _row(record: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
         elif name == "active":
             if cell not in ("", "true", "false"):
                 errors.append((name, f"Use true or false, not {cell!r}."))
-            row[name] = cell != "false"
+            elif cell:
+                row[name] = cell == "true"  # empty: a new person is active, an existing one stays as is
         elif name in ("screenings", "trainings"):
             records, problem = parse_records(cell, "type" if name == "screenings" else "course")
             if problem:
@@ -164,7 +187,10 @@ def _flatten(errors: Any, prefix: str = "") -> list[tuple[str, str]]:
     if isinstance(errors, dict):
         pairs = []
         for name, value in errors.items():
-            field = name if not prefix else (prefix if name == "non_field_errors" else f"{prefix}.{name}")
+            if isinstance(name, int) or (isinstance(name, str) and name.isdigit()):
+                field = f"{prefix}[{int(name) + 1}]"  # a list's item, counted from 1 as people count
+            else:
+                field = name if not prefix else (prefix if name == "non_field_errors" else f"{prefix}.{name}")
             pairs += _flatten(value, field)
         return pairs
     if isinstance(errors, list):

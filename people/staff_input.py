@@ -20,7 +20,7 @@ from rest_framework import serializers
 
 from clouds.api.strict import StrictBooleanField, StrictDateField, StrictTextField
 from people.coverage import ROLES
-from people.models import ScreeningType
+from people.models import ScreeningType, default_expiry
 
 MAX_LIST = 50
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -64,6 +64,12 @@ class ScreeningInput(_Strict):
         expires = attrs.get("expires_on")
         if expires is not None and expires <= attrs["completed_on"]:
             raise serializers.ValidationError({"expires_on": ["A screening expires after the day it was completed."]})
+        if expires is None:
+            try:
+                default_expiry(attrs["completed_on"])
+            except OverflowError:
+                raise serializers.ValidationError({"completed_on": [
+                    "Too late: its standard validity would end after 9999-12-31; give expires_on."]}) from None
         return attrs
 
 
@@ -100,7 +106,8 @@ class StaffInput(_Strict):
                                    max_length=MAX_LIST, validators=[_unique], required=False,
                                    help_text="Slugs of the clouds served; clouds outside your scope that the "
                                              "person already serves are kept.")
-    active = StrictBooleanField(required=False, default=True)
+    active = StrictBooleanField(required=False, help_text="Default true for a new person; left out, an existing "
+                                                           "person's stays as it is.")
     screenings = ScreeningInput(many=True, required=False, max_length=MAX_LIST)
     trainings = TrainingInput(many=True, required=False, max_length=MAX_LIST)
 
@@ -112,7 +119,6 @@ class StaffChanges(StaffInput):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
-        self.fields["active"].default = serializers.empty
 
     def validate(self, attrs):
         if not attrs:

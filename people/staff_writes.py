@@ -21,8 +21,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
-from clouds.access import partner_id_of
-from clouds.choices import ChangeSource
+from clouds.access import partner_id_of, role_of
+from clouds.choices import ChangeSource, UserRole
 from clouds.models import Cloud, Partner
 from people.access import assignable_clouds, editable_staff, may_write_people
 from people.models import Screening, StaffMember, Training, default_expiry
@@ -106,6 +106,7 @@ def update_staff(*, staff: StaffMember, changes: Mapping[str, Any], actor: Any, 
             raise StaffWriteRefused({"non_field_errors": ["You may not change this person."]})
         if current.version != expected_version:
             raise StaleStaffError(current)
+        _refuse_erased(current)
         scope = _Scope.of(actor, [changes])
         before = _State.of(current)
         wanted = scope.resolve(changes, current=current, before=before)
@@ -117,15 +118,16 @@ def update_staff(*, staff: StaffMember, changes: Mapping[str, Any], actor: Any, 
     return current
 
 
-def upsert_staff(*, rows: Sequence[Mapping[str, Any]], actor: Any, source: str) -> UpsertResult:
+def upsert_staff(*, rows: Sequence[Mapping[str, Any]], actor: Any, source: str,
+                 max_rows: int = MAX_UPSERT_ROWS) -> UpsertResult:
     """Create or update each row's person, matched by (employer, external_id); all or nothing.
 
     Rows equal to what is stored write nothing, so sending the same roster twice changes
     nothing the second time.
     """
     _refuse_readers(actor)
-    if len(rows) > MAX_UPSERT_ROWS:
-        raise StaffWriteRefused({"non_field_errors": [f"At most {MAX_UPSERT_ROWS} people at once; got {len(rows)}."]})
+    if len(rows) > max_rows:
+        raise StaffWriteRefused({"non_field_errors": [f"At most {max_rows} people at once; got {len(rows)}."]})
     result = UpsertResult()
     with _same_id_at_once(), transaction.atomic():
         scope = _Scope.of(actor, rows)
@@ -144,7 +146,7 @@ def upsert_staff(*, rows: Sequence[Mapping[str, Any]], actor: Any, source: str) 
             key = (employer_id, external_id)
             if key in keys:
                 errors.append(RowError(index, external_id, {"external_id": [
-                    f"The same person appears in row {keys[key] + 1}."]}))
+                    "The same person (employer and external id) appears earlier in the same upload."]}))
                 continue
             keys[key] = index
         existing = _existing(list(keys))
@@ -236,6 +238,10 @@ class _Scope:
         self.clouds = clouds
         self.own_partner = own_partner
         self.default_employer = None if own_partner is None else _slug_of(partners, own_partner)
+        # A program manager sees people through the clouds they manage: a person they create must
+        # serve one of them, or they would lose sight of it at once. (Taking someone off their own
+        # clouds later is allowed: the person has left their projects.)
+        self.must_keep_a_cloud = own_partner is None and role_of(actor) == UserRole.PROGRAM_MANAGER
 
     @classmethod
     def of(cls, actor: Any, rows: Iterable[Mapping[str, Any]]) -> _Scope:
@@ -279,6 +285,9 @@ class _Scope:
                 errors["clouds"] = [f"Unknown, or not a cloud you may staff: {', '.join(unknown)}."]
             outside = {cloud_id for cloud_id in cloud_ids if cloud_id not in set(self.clouds.values())}
             cloud_ids = tuple(sorted(outside | {self.clouds[slug] for slug in data["clouds"] if slug in self.clouds}))
+        if current is None and self.must_keep_a_cloud and not set(cloud_ids) & set(self.clouds.values()):
+            errors.setdefault("clouds", []).append(
+                "Name at least one of the clouds you manage: " + ", ".join(sorted(self.clouds)) + ".")
         if errors:
             raise StaffWriteRefused(errors)
 
@@ -396,6 +405,12 @@ def _same_id_at_once():
 def _refuse_readers(actor: Any) -> None:
     if not may_write_people(actor):
         raise StaffWriteRefused({"non_field_errors": ["You may not change people records."]})
+
+
+def _refuse_erased(staff: StaffMember) -> None:
+    if staff.erased_on is not None:
+        raise StaffWriteRefused({"non_field_errors": [
+            "This person's record was erased after their removal; it can no longer be changed."]})
 
 
 def _locked(staff):

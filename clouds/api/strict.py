@@ -18,6 +18,8 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 class StrictDateField(serializers.DateField):
     """A date written YYYY-MM-DD, nothing else."""
 
+    default_error_messages = {"no_such_day": "{value} is written as a date but there is no such day."}
+
     def to_internal_value(self, value):
         if isinstance(value, dt.datetime) or not isinstance(value, str | dt.date):
             self.fail("invalid", format="YYYY-MM-DD")
@@ -28,7 +30,7 @@ class StrictDateField(serializers.DateField):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            self.fail("invalid", format="YYYY-MM-DD")
+            self.fail("no_such_day", value=value)
 
 
 class StrictBooleanField(serializers.BooleanField):

@@ -14,7 +14,7 @@ logger = logging.getLogger("portal.api")
 
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
-    default_detail = "This request needs an If-Match header with the item's ETag (not '*')."
+    default_detail = "This request needs an If-Match header with the ETag of the version you are changing (not '*')."
     default_code = "precondition_required"
 
 

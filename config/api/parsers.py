@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import re
-from io import BytesIO
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
@@ -23,9 +23,13 @@ class LimitedJSONParser(JSONParser):
         if len(body) > limit:
             raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
         try:
-            data = super().parse(BytesIO(body), media_type, parser_context)
+            # Parsed here rather than by DRF's parser so that a key given twice is refused, not
+            # silently read as its last value.
+            data = json.loads(body.decode("utf-8"), object_pairs_hook=_unique_keys, parse_constant=_no_constant)
         except RecursionError:
             raise ParseError("JSON parse error - the document is nested too deeply.") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
         try:
             text = _is_text(data)
         except RecursionError:
@@ -36,6 +40,18 @@ class LimitedJSONParser(JSONParser):
             raise ParseError("JSON parse error - a string holds a lone surrogate (\\ud800-\\udfff), "
                              "which is not valid Unicode text.")
         return data
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1}) if len(set(keys)) != len(keys) else []
+    if repeated:
+        raise ValueError(f"the key {repeated[0]!r} appears more than once in one object")
+    return dict(pairs)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _is_text(value) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -54,6 +55,10 @@ WRITE = {
                                             "without its CSRF token."),
     415: OpenApiResponse(Error, description="The body must be application/json."),
 }
+
+
+class _RollBack(Exception):
+    """Undo an upsert whose request also had malformed rows."""
 
 
 def _etag(staff: StaffMember) -> str:
@@ -206,18 +211,30 @@ class StaffViewSet(viewsets.GenericViewSet):
                 external_id = row.get("external_id") if isinstance(row, dict) else None
                 errors.append({"index": index, "external_id": external_id if isinstance(external_id, str) else None,
                                "fields": parsed.errors})
-        if not errors:
+        result = None
+        if rows:
+            # The rules run on the well-formed rows even when others are malformed, so that every
+            # failing row is reported at once; the writes are then rolled back.
             try:
-                result = upsert_staff(rows=[row for _, row in rows], actor=request.user, source=ChangeSource.API)
+                with transaction.atomic():
+                    result = upsert_staff(rows=[row for _, row in rows], actor=request.user,
+                                          source=ChangeSource.API)
+                    if errors:
+                        raise _RollBack
             except UpsertRefused as exc:
-                errors = [{"index": rows[e.index][0], "external_id": e.external_id, "fields": e.fields}
-                          for e in exc.errors]
+                errors += [{"index": rows[e.index][0], "external_id": e.external_id, "fields": e.fields}
+                           for e in exc.errors]
+            except _RollBack:
+                pass
             except StaffWriteRefused as exc:
                 return Response({"detail": str(exc), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
         if errors:
+            errors.sort(key=lambda error: error["index"])
             return Response({"detail": f"{len(errors)} row(s) failed; nothing was saved.", "errors": errors},
                             status=status.HTTP_400_BAD_REQUEST)
-        fresh = {staff.pk: staff for staff in self.get_queryset().filter(pk__in=[s.pk for s in result.staff])}
+        # Read unscoped, as after a PATCH: the caller just wrote these people.
+        fresh = {staff.pk: staff for staff in self._loaded(StaffMember.objects.filter(
+            pk__in=[s.pk for s in result.staff]))}
         visible = set(visible_clouds(request.user).values_list("pk", flat=True))
         return Response({"created": len(result.created), "updated": len(result.updated),
                          "unchanged": len(result.unchanged),

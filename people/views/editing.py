@@ -60,9 +60,14 @@ def edit_staff(request: HttpRequest, pk: int) -> HttpResponse:
         if changed and base != staff.version:
             current = initial_of(staff, visible)
             both = [name for name in changed if _normal(current[name]) != _normal(_started_from(form, name))]
-            for name in both:
-                form.add_error(name, f"Changed by someone else since you opened this page; it is now "
-                                     f"“{_shown(current[name])}”. Keep theirs or enter yours again.")
+            if both:
+                # Shown again on top of the current version: saving once more writes this person's
+                # values, and putting the other value back in a field keeps theirs.
+                form = _rebased(request.POST, current, choices)
+                form.is_valid()
+                for name in both:
+                    form.add_error(name, f"Changed by someone else since you opened this page; it is now "
+                                         f"“{_shown(current[name])}”. Save again to keep yours, or enter theirs.")
         if not form.errors and changed:
             data, errors = form.as_input(changed)
             result = _save(form, errors, lambda: update_staff(
@@ -114,7 +119,7 @@ def _add(form: StaffForm, name: str, messages) -> None:
 
 def _text(messages) -> list[str]:
     if isinstance(messages, dict):
-        return [f"{key}: {' '.join(_text(value))}" for key, value in messages.items()]
+        return [f"{_position(key)}: {' '.join(_text(value))}" for key, value in messages.items()]
     if isinstance(messages, list):
         out = []
         for position, value in enumerate(messages, start=1):
@@ -126,11 +131,28 @@ def _text(messages) -> list[str]:
     return [str(messages)]
 
 
+def _rebased(posted, current: dict, choices: dict) -> StaffForm:
+    data = posted.copy()
+    for name, value in current.items():
+        if name == "version":
+            data[name] = str(value)
+        elif isinstance(value, list):
+            data.setlist(f"initial-{name}", value)
+        else:
+            data[f"initial-{name}"] = str(value)
+    return StaffForm(data, initial=current, **choices)
+
+
 def _started_from(form: StaffForm, name: str):
     """The value the field had when this person opened the page (its hidden initial input)."""
     field = form.fields[name]
     raw = field.hidden_widget().value_from_datadict(form.data, form.files, form[name].html_initial_name)
     return field.to_python(raw)
+
+
+def _position(key) -> str:
+    """A list item's index as people count (entry 1 is the first); field names as they are."""
+    return f"entry {int(key) + 1}" if isinstance(key, int) or str(key).isdigit() else str(key)
 
 
 def _normal(value):

@@ -140,3 +140,19 @@ def test_two_people_editing_one_person_both_keep_their_work(world):
     assert refused.status_code == 400 and "Camille Martin-Roux" in refused.content.decode()
     person.refresh_from_db()
     assert person.full_name == "Camille Martin-Roux"
+
+
+def test_after_a_conflict_saving_again_keeps_my_value_and_leaving_theirs_keeps_theirs(world):
+    manager, partner = signed_in(world.pm_assigned), signed_in(world.partner_user)
+    partner.post("/people/staff/new/", FORM)
+    person = StaffMember.objects.get()
+    url = f"/people/staff/{person.pk}/edit/"
+    opened_b = _form_of(partner.get(url))
+    renamed = {**_form_of(manager.get(url)), **FORM, "full_name": "Camille Martin-Roux"}
+    assert manager.post(url, renamed).status_code == 302
+    clash = partner.post(url, {**opened_b, **FORM, "full_name": "C. Martin"})
+    assert clash.status_code == 400
+    again = partner.post(url, {**_form_of(clash), **FORM, "full_name": "C. Martin"})
+    assert again.status_code == 302
+    person.refresh_from_db()
+    assert person.full_name == "C. Martin"
