@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "clouds",
     "readiness",
     "people",
+    "operations",
     "dashboards",
 ]
 
@@ -240,6 +241,16 @@ STAFFING_SHORTFALL_WARNING_DAYS = env_int("STAFFING_SHORTFALL_WARNING_DAYS", 30,
 # Removed people (inactive, serving no cloud) keep their anonymous records; their name and external
 # id are erased this many days after they were removed (daily job people.tasks.erase_removed_people).
 PEOPLE_RETENTION_DAYS = env_int("PEOPLE_RETENTION_DAYS", 90, minimum=1)
+
+# Operations health (operations/health.py): a value worse than its target but within this share of
+# it is "watch", beyond it "breached"; the insight rules' thresholds follow.
+OPERATIONS_WATCH_TOLERANCE = env_decimal("OPERATIONS_WATCH_TOLERANCE", "0.10", minimum=Decimal(0))
+OPERATIONS_BREACH_DAYS = env_int("OPERATIONS_BREACH_DAYS", 3, minimum=1)
+OPERATIONS_BACKLOG_RISE = env_decimal("OPERATIONS_BACKLOG_RISE", "0.25", minimum=Decimal(0))
+OPERATIONS_CSAT_DROP = env_decimal("OPERATIONS_CSAT_DROP", "0.3", minimum=Decimal(0))
+OPERATIONS_CSAT_DAYS = env_int("OPERATIONS_CSAT_DAYS", 14, minimum=2)
+OPERATIONS_SILENT_DAYS = env_int("OPERATIONS_SILENT_DAYS", 3, minimum=1)
+OPERATIONS_MAX_BULK_ROWS = 5000
 
 # Daily digests: links are built from SITE_URL; email goes through Django's email framework.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

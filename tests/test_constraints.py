@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, PartnerAPIKey, Profile
+from operations.models import MetricCatalog, MetricDefinition, MetricTarget, MetricValue
 from people.models import Screening, StaffingRequirement, StaffMember, Training
 from readiness.models import (
     Checklist,
@@ -58,6 +59,37 @@ def finding(world, **fields):
               "recommendation": "r", "opened_at": timezone.now(), "updated_at": timezone.now()}
     values.update(fields)
     return Finding.objects.create(**values)
+
+
+def catalog():
+    return MetricCatalog.objects.get_or_create(slug="s", version=1, defaults={"name": "S", "sha256": "x"})[0]
+
+
+def metric(**fields):
+    values = {"code": "backlog", "name": "Backlog", "unit": "count", "direction": "lower", "catalog": catalog()}
+    values.update(fields)
+    return MetricDefinition.objects.create(**values)
+
+
+def metric_value(world, **fields):
+    values = {"cloud": world.cloud_a, "day": dt.date(2026, 1, 1), "value": Decimal(1)}
+    values.update(fields)
+    if "metric" not in values:
+        values["metric"] = metric()
+    return MetricValue.objects.create(**values)
+
+
+def metric_target(world, **fields):
+    values = {"cloud": world.cloud_a, "target": Decimal(1)}
+    values.update(fields)
+    if "metric" not in values:
+        values["metric"] = metric()
+    return MetricTarget.objects.create(**values)
+
+
+def twice(make):
+    first = make()
+    return make(metric=first.metric)
 
 
 def update_item_row(world, **fields):
@@ -136,12 +168,26 @@ BAD_ROWS = {
     "staffing_requirement_citizenships_format": lambda w: staffing(w, allowed_citizenships="FR;DE"),
     "staffing_requirement_screenings_format": lambda w: staffing(w, screenings="polygraph"),
     "staffing_requirement_trainings_format": lambda w: staffing(w, trainings="Sovereign"),
+    "metric_catalog_unique_version": lambda w: [catalog(), MetricCatalog.objects.create(
+        slug="s", version=1, name="S2", sha256="y")],
+    "metric_catalog_version_positive": lambda w: MetricCatalog.objects.create(slug="t", version=0, name="T",
+                                                                              sha256="z"),
+    "metric_code_format": lambda w: metric(code="Backlog"),
+    "metric_unit_valid": lambda w: metric(unit="parsecs"),
+    "metric_direction_valid": lambda w: metric(direction="sideways"),
+    "metric_minimum_not_negative": lambda w: metric(minimum=Decimal(-1)),
+    "metric_range_valid": lambda w: metric(minimum=Decimal(5), maximum=Decimal(5)),
+    "metric_default_target_in_range": lambda w: metric(maximum=Decimal(100), default_target=Decimal(130)),
+    "metric_target_unique": lambda w: twice(lambda **extra: metric_target(w, **extra)),
+    "metric_target_not_negative": lambda w: metric_target(w, target=Decimal(-1)),
+    "metric_value_unique_day": lambda w: twice(lambda **extra: metric_value(w, **extra)),
+    "metric_value_not_negative": lambda w: metric_value(w, value=Decimal(-1)),
 }
 
 
 def project_constraint_names():
     names = set()
-    for app_label in ("clouds", "readiness", "people"):
+    for app_label in ("clouds", "readiness", "people", "operations"):
         for model in apps.get_app_config(app_label).get_models():
             names.update(constraint.name for constraint in model._meta.constraints)
     return names

@@ -16,7 +16,7 @@ from clouds import stages
 from readiness import terms
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("clouds", "readiness", "people", "dashboards", "config")
+APPS = ("clouds", "readiness", "people", "operations", "dashboards", "config")
 
 
 def app_sources() -> list[Path]:

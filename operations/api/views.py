@@ -1,0 +1,150 @@
+"""/api/v1/metrics/: daily support metrics for partner tools: read with cursor pages, report in bulk.
+
+Reading follows the clouds a caller sees; reporting the clouds a caller edits (a partner key: its
+own clouds). Foreign clouds answer like unknown ones. Writes go through operations.ingest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from config.api.schema import COMMON, Error
+from operations.access import readable_clouds, reporting_clouds
+from operations.ingest import IngestRefused, upsert_values
+from operations.models import MetricDefinition, MetricValue
+from readiness.api.keyset import KeysetPagination, paginate
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+CODE = re.compile(r"[a-z][a-z0-9_]*")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+LIST_PARAMETERS = {"cloud", "metric", "since", "until", "cursor", "page_size"}
+
+
+class MetricValueSerializer(serializers.Serializer):
+    cloud = serializers.CharField()
+    metric = serializers.CharField()
+    day = serializers.DateField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=3, coerce_to_string=False)
+    reported_by = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class MetricDefinitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MetricDefinition
+        fields = ["code", "name", "unit", "direction", "key", "whole", "minimum", "maximum", "default_target",
+                  "description"]
+        read_only_fields = fields
+
+
+BulkRequest = inline_serializer("MetricBulkRequest", fields={
+    "values": serializers.ListField(child=inline_serializer("MetricRow", fields={
+        "cloud": serializers.CharField(help_text="Cloud slug."), "metric": serializers.CharField(),
+        "day": serializers.DateField(), "value": serializers.DecimalField(max_digits=14, decimal_places=3)}),
+        min_length=1, max_length=5000)})
+BulkResponse = inline_serializer("MetricBulkResponse", fields={
+    "created": serializers.IntegerField(), "updated": serializers.IntegerField(),
+    "unchanged": serializers.IntegerField()})
+BulkError = inline_serializer("MetricBulkError", fields={
+    "detail": serializers.CharField(),
+    "errors": serializers.ListField(child=inline_serializer("MetricRowError", fields={
+        "index": serializers.IntegerField(), "fields": serializers.DictField()}))})
+
+
+def _payload(row) -> dict:
+    return {"cloud": row.cloud.slug, "metric": row.metric.code, "day": row.day.isoformat(),
+            "value": row.value, "reported_by": row.reported_by,
+            "updated_at": serializers.DateTimeField().to_representation(row.updated_at)}
+
+
+class MetricValueViewSet(viewsets.GenericViewSet):
+    """Daily metric values of the clouds you may see."""
+
+    serializer_class = MetricValueSerializer
+    pagination_class = KeysetPagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cloud", str, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                             description="Cloud slug (outside your scope: 404)."),
+            OpenApiParameter("metric", str, pattern=r"^[a-z][a-z0-9_]*$", description="Metric code."),
+            OpenApiParameter("since", str, description="First day, YYYY-MM-DD (inclusive)."),
+            OpenApiParameter("until", str, description="Last day, YYYY-MM-DD (inclusive)."),
+        ],
+        responses={200: MetricValueSerializer(many=True), 400: OpenApiResponse(Error, description="Bad parameter."),
+                   404: OpenApiResponse(Error, description="Cloud unknown or outside your scope."), **COMMON})
+    def list(self, request):
+        params = request.query_params
+        unknown = sorted(set(params) - LIST_PARAMETERS)
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        clouds = readable_clouds(request.user)
+        values = MetricValue.objects.filter(cloud__in=clouds).select_related("cloud", "metric")
+        if "cloud" in params:
+            slug = params["cloud"]
+            if not SLUG.fullmatch(slug):
+                raise ValidationError({"cloud": ["Give a cloud slug such as france."]})
+            cloud = clouds.filter(slug=slug).first()
+            if cloud is None:
+                raise Http404
+            values = values.filter(cloud=cloud)
+        if "metric" in params:
+            if not CODE.fullmatch(params["metric"]) or not MetricDefinition.objects.filter(
+                    code=params["metric"]).exists():
+                raise ValidationError({"metric": ["Unknown metric code."]})
+            values = values.filter(metric__code=params["metric"])
+        for name, lookup in (("since", "day__gte"), ("until", "day__lte")):
+            if name in params:
+                values = values.filter(**{lookup: _date(params[name], name)})
+        rows, next_url = paginate(values, request, path=request.path)
+        return Response({"next": next_url, "results": [_payload(row) for row in rows]})
+
+    @extend_schema(responses={200: MetricDefinitionSerializer(many=True), **COMMON})
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def definitions(self, request):
+        return Response(MetricDefinitionSerializer(MetricDefinition.objects.all(), many=True).data)
+
+    @extend_schema(
+        request=BulkRequest,
+        responses={200: BulkResponse, 400: OpenApiResponse(BulkError, description="Every failing row; nothing saved."),
+                   403: OpenApiResponse(Error, description="You report metrics for no cloud (executives), or a "
+                                                           "session write without its CSRF token."),
+                   415: OpenApiResponse(Error, description="The body must be application/json."), **COMMON},
+        description="Report up to 5,000 daily values, upserted on (cloud, metric, day), all or nothing. A value "
+                    "outside the metric's range, a fraction for a count, a future day: the row is refused, never "
+                    "clipped. Rows equal to what is stored change nothing.")
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def bulk(self, request):
+        if not reporting_clouds(request.user).exists():
+            raise PermissionDenied("You report metrics for no cloud.")
+        try:
+            body = request.data
+        except ParseError as exc:
+            return Response({"detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
+        if not isinstance(body, dict) or set(body) != {"values"} or not isinstance(body["values"], list):
+            return Response({"detail": 'The body must be {"values": [...]}.', "errors": []},
+                            status=status.HTTP_400_BAD_REQUEST)
+        try:
+            result = upsert_values(body["values"], actor=request.user)
+        except IngestRefused as exc:
+            return Response({"detail": exc.detail, "errors": [{"index": e.index, "fields": e.fields}
+                                                              for e in exc.errors]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+
+
+def _date(raw: str, name: str) -> dt.date:
+    if ISO_DATE.fullmatch(raw):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise ValidationError({name: ["Use a date written YYYY-MM-DD."]})
