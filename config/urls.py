@@ -19,10 +19,12 @@ urlpatterns = [
     path("", include("readiness.urls")),
     path("", include("people.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("operations/", include("operations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("readiness.api.urls")),
     path("api/v1/", include("clouds.api.urls")),
     path("api/v1/", include("people.api.urls")),
+    path("api/v1/", include("operations.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ answers JSON, in DEBUG too.

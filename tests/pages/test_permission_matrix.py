@@ -62,6 +62,11 @@ EXPECTATIONS = {
     "people:new_staff": ("get", PEOPLE_WRITERS),
     "people:import_roster": ("get", PEOPLE_WRITERS),
     "people:edit_staff": ("get", NAMED_PERSON),
+    # Metrics are uploaded by whoever reports for a cloud: a manager with no cloud and executives cannot.
+    "operations:upload": ("get", EVERYONE_SIGNED_IN | {"executive": 403, "pm_unassigned": 403}),
+    "operations:portfolio": ("get", EVERYONE_SIGNED_IN),
+    "operations:cloud": ("get", VIEW),
+    "operations:launches": ("get", EVERYONE_SIGNED_IN),
 }
 # The Django admin is one route family: staff only, everything else is sent to its login.
 ADMIN_NAMESPACE = "admin"
@@ -82,7 +87,7 @@ def route_names(resolver=None, namespace=""):
 API_ROUTES = {"item-list", "item-detail", "item-bulk", "cloud-list", "cloud-detail", "cloud-scores",
               "framework-list", "framework-detail", "framework-requirements", "partner-list", "api-schema",
               "api-docs", "api-not-found", "finding-list", "finding-detail", "cloud-coverage",
-              "staff-list", "staff-detail", "staff-bulk"}
+              "staff-list", "staff-detail", "staff-bulk", "metric-list", "metric-definitions", "metric-bulk"}
 
 
 def test_every_route_has_an_expectation():
@@ -97,7 +102,7 @@ def url_for(name, world, cloud_name):
     cloud = getattr(world, cloud_name)
     item = active_checklist(cloud).items.get(requirement__code="PRC-02")
     if name in ("readiness:checklist", "readiness:bulk_edit", "dashboards:cloud", "dashboards:cloud_markdown",
-                "people:cloud_people"):
+                "people:cloud_people", "operations:cloud"):
         return reverse(name, kwargs={"slug": cloud.slug}), item
     if name in ("dashboards:items_csv", "dashboards:scores_csv"):
         return reverse(name) + f"?cloud={cloud.slug}", item
