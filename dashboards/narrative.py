@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from clouds.stages import LAUNCHED, PRE_LAUNCH_STAGES, RETIRED
+from operations.health import CRITICAL, HEALTHY, NO_DATA, WATCH
 from readiness import scoring
 from readiness.scoring import DEFAULT_THRESHOLDS, Thresholds
 
@@ -148,21 +149,34 @@ def staffing_brief(staffing) -> str:
     return f"met; short from {_date(min(later))}" if later else "met through the forecast"
 
 
+OPERATIONS_WORDS = {CRITICAL: "critical", WATCH: "on watch", HEALTHY: "healthy", NO_DATA: "without data"}
+
+
+def operations_sentence(health, stage: str) -> str | None:
+    """Operations health in one sentence (operations.health.Health); None before launch without data."""
+    if health is None or (health.state == NO_DATA and stage != LAUNCHED):
+        return None
+    return f"Operations {OPERATIONS_WORDS[health.state]} over the last 7 days: {health.reason}"
+
+
 def cloud_narrative(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = (),
-                    findings: Sequence = (), thresholds: Thresholds = DEFAULT_THRESHOLDS, staffing=None) -> dict:
+                    findings: Sequence = (), thresholds: Thresholds = DEFAULT_THRESHOLDS, staffing=None,
+                    operations=None) -> dict:
     """Title and sentences for one cloud."""
     level = LEVEL_WORDS.get(row.level, "Not computed")
     return {
         "title": f"{row.name}: {level}" + (f" ({row.reason_text})" if row.reason_text else ""),
-        "lines": [score_sentence(row, today), day1_sentence(row, today), gating_sentence(row, gating),
-                  overdue_sentence(row), forecast_sentence(row, today, thresholds), staffing_sentence(staffing),
-                  findings_sentence(findings)],
+        "lines": [line for line in (
+            score_sentence(row, today), day1_sentence(row, today), gating_sentence(row, gating),
+            overdue_sentence(row), forecast_sentence(row, today, thresholds), staffing_sentence(staffing),
+            operations_sentence(operations, row.stage), findings_sentence(findings)) if line is not None],
         "actions_title": "The actions that would raise readiness most",
         "actions": actions_lines(actions, scored=row.overall is not None),
     }
 
 
-def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = (), staffing: dict | None = None) -> dict:
+def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = (), staffing: dict | None = None,
+                        operations: dict | None = None) -> dict:
     """Title and sentences for the whole portfolio."""
     if not rows:
         return {"title": "Portfolio: no clouds to report", "lines": ["No clouds match these filters."],
@@ -195,6 +209,16 @@ def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = (),
             for row, reqs in short) + ".")
     elif staffed:
         lines.append(f"Staffing is met today on all {_plural(len(staffed), 'cloud')} with staffing requirements.")
+    judged = [(row, operations[row.id]) for row in rows if operations and row.id in operations
+              and operations[row.id].state != NO_DATA]
+    critical = [row.name for row, health in judged if health.state == CRITICAL]
+    watch = [row.name for row, health in judged if health.state == WATCH]
+    if critical or watch:
+        lines.append("Operations: " + "; ".join(
+            part for part in (f"critical at {', '.join(critical)}" if critical else "",
+                              f"on watch at {', '.join(watch)}" if watch else "") if part) + ".")
+    elif judged:
+        lines.append(f"Operations healthy at all {_plural(len(judged), 'cloud')} reporting.")
     if findings:
         lines.append("High findings: " + "; ".join(f"{f.cloud} ({f.title})" for f in findings) + ".")
     else:

@@ -20,6 +20,7 @@ from clouds.choices import CloudKind, LifecycleStage
 from dashboards import figures, queries
 from dashboards.exports import to_csv
 from dashboards.narrative import as_markdown, as_text, cloud_narrative, portfolio_narrative, staffing_brief
+from operations.summary import health_of
 from people.insight_facts import staffing_facts
 from readiness.access import visible_items
 from readiness.insights.register import open_counts
@@ -61,7 +62,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     ids = [cloud.pk for cloud in clouds]
     names = {cloud.pk: cloud.name for cloud in clouds}
     staffing = staffing_facts(ids, today)
-    narrative = portfolio_narrative(rows, today, queries.open_findings(ids), staffing)
+    narrative = portfolio_narrative(rows, today, queries.open_findings(ids), staffing, health_of(ids, today))
     risks = open_counts(ids)
     query = request.GET.urlencode()
     return render(request, "dashboards/portfolio.html", {
@@ -88,7 +89,7 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
     staffing = staffing_facts([target.pk], today).get(target.pk)
     narrative = cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
                                 findings=queries.open_findings([target.pk]), thresholds=current_thresholds(),
-                                staffing=staffing)
+                                staffing=staffing, operations=health_of([target.pk], today).get(target.pk))
     return render(request, "dashboards/cloud.html", {
         "cloud": target, "row": row, "detail": detail, "today": today, "risks": open_counts([target.pk])[target.pk],
         "figures": {
@@ -120,7 +121,7 @@ def portfolio_markdown(request: HttpRequest) -> HttpResponse:
         return _refused(errors)
     ids = [cloud.pk for cloud in clouds]
     staffing = staffing_facts(ids, today)
-    narrative = portfolio_narrative(rows, today, queries.open_findings(ids), staffing)
+    narrative = portfolio_narrative(rows, today, queries.open_findings(ids), staffing, health_of(ids, today))
     return _download(as_markdown(narrative), f"portfolio-{today}.md",
                      "text/markdown")
 
@@ -133,7 +134,8 @@ def cloud_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     detail = queries.cloud_detail(target, today)
     text = as_markdown(cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
                                        findings=queries.open_findings([target.pk]), thresholds=current_thresholds(),
-                                       staffing=staffing_facts([target.pk], today).get(target.pk)))
+                                       staffing=staffing_facts([target.pk], today).get(target.pk),
+                                       operations=health_of([target.pk], today).get(target.pk)))
     return _download(text, f"{slugify(target.slug)}-{today}.md", "text/markdown")
 
 
