@@ -13,6 +13,9 @@ class OperationsConfig(AppConfig):
 
         registry.register(*OPERATIONS_RULES)
         registry.register_facts(FACTS, operations_facts)
+        from operations.digest import operations_section  # noqa: PLC0415
+
+        registry.register_digest_section(operations_section)
         from operations.demo import seed_metrics  # noqa: PLC0415
         from readiness.demo import register_extension  # noqa: PLC0415
 

@@ -125,3 +125,32 @@ def test_narratives_say_operations_health(world):
     assert "Operations critical over the last 7 days: 1 data-residency exception recorded" in page
     assert "Operations: critical at Cloud A." in client.get("/dashboards/").content.decode()
     assert "Operations" not in client.get("/dashboards/cloud-b/narrative.md").content.decode()  # no data, pre-launch
+
+
+def test_digests_carry_operations_health(world):
+    import json
+
+    from django.core import mail
+    from django.test import Client
+    from django.utils import timezone
+
+    from operations.catalog_file import load_catalog_file
+    from readiness.insights.digests import send_digests
+    from readiness.insights.engine import refresh_findings
+    from tests.api.conftest import make_key
+
+    load_catalog_file()
+    world.pm_assigned.email = "pm@example.gov"
+    world.pm_assigned.save()
+    world.pm_assigned.profile.receives_digests = True
+    world.pm_assigned.profile.save()
+    tool = Client(HTTP_AUTHORIZATION=f"Api-Key {make_key(world.partner_a, 'ops')}")
+    tool.post("/api/v1/metrics/bulk/", json.dumps({"values": [
+        {"cloud": "cloud-a", "metric": "data_residency_exceptions", "day": timezone.localdate().isoformat(),
+         "value": 1}]}), content_type="application/json")
+    refresh_findings(None)
+    send_digests()
+    (message,) = mail.outbox
+    assert "Operations health, last 7 days (1):" in message.body
+    assert "Cloud A: critical. 1 data-residency exception recorded" in message.body
+    assert "Data-residency exception" in message.body  # the finding too
