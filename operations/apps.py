@@ -7,6 +7,7 @@ class OperationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered here so readiness never imports operations (the layers run one way).
+        from operations import signals  # noqa: F401, PLC0415  (connects its receivers)
         from operations.insight_facts import operations_facts  # noqa: PLC0415
         from operations.insight_rules import FACTS, OPERATIONS_RULES  # noqa: PLC0415
         from readiness.insights import registry  # noqa: PLC0415

@@ -8,6 +8,8 @@ import csv
 import io
 from typing import Any
 
+from django.db import transaction
+
 from operations.ingest import MAX_FILE_ROWS, IngestRefused, IngestResult, upsert_values
 
 COLUMNS = ("cloud", "metric", "day", "value")
@@ -48,13 +50,33 @@ def import_metrics(data: bytes, *, actor: Any) -> IngestResult:
     except csv.Error as exc:
         errors.append(f"line {reader.line_num}: not readable as CSV ({exc}).")
     if not errors and not rows:
-        errors.append("file: no values in the file.")
-    if errors:
-        raise MetricFileRefused(errors)
-    try:
-        return upsert_values(rows, actor=actor, max_rows=MAX_FILE_ROWS)
-    except IngestRefused as exc:
-        if not exc.errors:
-            raise MetricFileRefused([exc.detail]) from None
-        raise MetricFileRefused([f"line {lines[error.index]}, {name}: {' '.join(messages)}"
-                                 for error in exc.errors for name, messages in error.fields.items()]) from None
+        raise MetricFileRefused(["file: no values in the file."])
+    numbered: list[tuple[int, str]] = [(_line_of(error), error) for error in errors]
+    result = None
+    if rows:
+        # The well-formed lines are checked (and written) even when others are malformed, so that every
+        # problem is reported at once; the writes are then rolled back.
+        try:
+            with transaction.atomic():
+                result = upsert_values(rows, actor=actor, max_rows=MAX_FILE_ROWS)
+                if errors:
+                    raise _RollBack
+        except IngestRefused as exc:
+            if not exc.errors:
+                raise MetricFileRefused([exc.detail]) from None
+            numbered += [(lines[error.index], f"line {lines[error.index]}, {name}: {' '.join(messages)}")
+                         for error in exc.errors for name, messages in error.fields.items()]
+        except _RollBack:
+            pass
+    if numbered:
+        raise MetricFileRefused([text for _, text in sorted(numbered, key=lambda pair: pair[0])])
+    return result
+
+
+class _RollBack(Exception):
+    pass
+
+
+def _line_of(error: str) -> int:
+    number = error.removeprefix("line ").split(":")[0].split(",")[0]
+    return int(number) if number.isdigit() else 0

@@ -2,7 +2,8 @@
 clouds, generated deterministically (each value from a generator seeded by cloud, metric and day),
 registered as a readiness demo extension by OperationsConfig (readiness never imports operations).
 
-The story: France and US Government run steadily; Germany's CSAT slides over the last two weeks
+The story: France and US Government run steadily (their first 90 days after Day 1 are there too, for
+the launch comparison); Germany's CSAT slides over the last two weeks
 while its backlog spikes in the last week; Singapore recorded a data-residency exception five days
 ago, and its first 90 days after Day 1 (hypercare) were rougher than since. Only missing values are
 created, so running the demo again changes nothing and an edited value is kept.
@@ -14,13 +15,16 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.contrib.auth.models import Group, Permission
+
 from clouds.models import Cloud
 from clouds.stages import LAUNCHED
 from operations.catalog_file import load_catalog_file
 from operations.models import MetricDefinition, MetricValue
-from readiness.demo import SeedReport
+from readiness.demo import PROGRAM_MANAGERS_GROUP, SeedReport
 
 DAYS = 180
+HYPERCARE_DAYS = 90
 REPORTER = "demo data"
 SCALE = {"france": 1.0, "germany": 0.8, "singapore": 0.5, "us-government": 1.3}
 
@@ -29,13 +33,19 @@ def seed_metrics(report: SeedReport, today: dt.date) -> None:
     _, created = load_catalog_file()
     if created:
         report.add("metric catalog")
+    managers = Group.objects.filter(name=PROGRAM_MANAGERS_GROUP).first()
+    if managers is not None:  # program managers set their clouds' targets in the admin
+        managers.permissions.add(*Permission.objects.filter(content_type__app_label="operations", codename__in=[
+            "view_metriccatalog", "view_metricdefinition", "view_metricvalue", "view_metrictarget",
+            "add_metrictarget", "change_metrictarget", "delete_metrictarget"]))
     metrics = {metric.code: metric for metric in MetricDefinition.objects.all()}
     clouds = list(Cloud.objects.filter(slug__in=SCALE, stage=LAUNCHED).exclude(day1_date__isnull=True))
     rows = []
     for cloud in clouds:
-        first = max(cloud.day1_date, today - dt.timedelta(days=DAYS - 1))
-        for offset in range((today - first).days + 1):
-            day = first + dt.timedelta(days=offset)
+        # The last DAYS days, and the cloud's first HYPERCARE_DAYS after Day 1 (the launch comparison).
+        recent = {today - dt.timedelta(days=n) for n in range(DAYS)}
+        launch = {cloud.day1_date + dt.timedelta(days=n) for n in range(HYPERCARE_DAYS)}
+        for day in sorted(day for day in recent | launch if cloud.day1_date <= day <= today):
             for code, value in day_values(cloud.slug, day, today, since_day1=(day - cloud.day1_date).days).items():
                 rows.append(MetricValue(cloud=cloud, metric=metrics[code], day=day, value=value,
                                         reported_by=REPORTER))
@@ -53,9 +63,9 @@ def day_values(slug: str, day: dt.date, today: dt.date, *, since_day1: int) -> d
     back = (today - day).days  # 0 today
     hypercare = since_day1 < 90
     opened = round(rng.gauss(40, 6) * scale)
-    backlog = rng.gauss(150, 12) * scale
+    backlog = rng.gauss(120, 10) * scale
     csat = rng.gauss(4.55, 0.06)
-    sla = rng.gauss(97.2, 0.9)
+    sla = rng.gauss(97.2, 0.6)
     if hypercare:
         sla -= 2.5
         csat -= 0.1
@@ -78,8 +88,8 @@ def day_values(slug: str, day: dt.date, today: dt.date, *, since_day1: int) -> d
         "csat_responses": max(0, round(rng.gauss(12, 3) * scale)),
         "escalations_to_engineering": max(0, round(rng.gauss(4, 1.5) * scale)),
         "sev1_incidents": sev1,
-        "time_to_mitigate_p50": max(1.0, round(rng.gauss(35, 7), 1)),
-        "cases_handled_in_country": min(100.0, max(0.0, round(rng.gauss(99.5, 0.3), 1))),
+        "time_to_mitigate_p50": max(1.0, round(rng.gauss(35, 5), 1)),
+        "cases_handled_in_country": min(100.0, max(0.0, round(rng.gauss(99.6, 0.25), 1))),
         "data_residency_exceptions": residency,
     }
     return {code: Decimal(str(value)) for code, value in values.items()}

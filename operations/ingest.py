@@ -69,13 +69,15 @@ def upsert_values(rows: Sequence[Mapping[str, Any]], *, actor: Any, today: dt.da
     if len(rows) > limit:
         raise IngestRefused([], f"At most {limit} rows at once; got {len(rows)}.")
     clouds = dict(reporting_clouds(actor).values_list("slug", "pk"))
+    if not clouds:
+        raise IngestRefused([], "You report metrics for no cloud.")
     metrics = {metric.code: metric for metric in MetricDefinition.objects.all()}
     errors: list[RowError] = []
     parsed: dict[tuple[int, int, dt.date], tuple[int, Decimal]] = {}
     for index, row in enumerate(rows):
         problems, key, value = _check(row, clouds, metrics, today)
         if key is not None and key in parsed:
-            problems.setdefault("day", []).append(f"The same cloud, metric and day as row {parsed[key][0]}.")
+            problems.setdefault("day", []).append("The same cloud, metric and day appear earlier in this upload.")
         if problems:
             errors.append(RowError(index, problems))
         else:
@@ -134,11 +136,11 @@ def _day(raw: Any) -> dt.date | None:
 
 
 def _value(raw: Any, metric: MetricDefinition | None) -> tuple[Decimal | None, str | None]:
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        return None, "Give a number."
-    text = raw if isinstance(raw, str) else repr(raw)
-    if isinstance(raw, float) and text.endswith(".0"):
-        text = text[:-2]
+    if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
+        return None, "Give a number."  # a float here did not come from the API's parser: refuse, never round
+    text = raw if isinstance(raw, str) else str(raw)  # the digits as sent (the API parses fractions as Decimal)
+    if text.startswith("-") and DECIMAL_TEXT.fullmatch(text[1:]):
+        return None, f"{text} is below {metric.name if metric else 'the metric'}'s range (no negative values)."
     if not DECIMAL_TEXT.fullmatch(text):
         return None, (f"{text!r} is not a plain number with at most {VALUE_PLACES} decimals and "
                       f"{VALUE_DIGITS - VALUE_PLACES} digits before the point.")

@@ -3,6 +3,7 @@ cloud's targets, and daily values. Health is computed by operations.health (pure
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -97,6 +98,17 @@ class MetricTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cloud}: {self.metric} target {self.target}"
+
+    def clean(self) -> None:
+        """A target the metric could never reach, or never miss, is refused (the admin's form calls this)."""
+        metric = self.metric if self.metric_id else None
+        if metric is None or self.target is None:
+            return
+        if self.target < metric.minimum or (metric.maximum is not None and self.target > metric.maximum):
+            upper = f" to {metric.maximum.normalize():f}" if metric.maximum is not None else " or more"
+            raise ValidationError({"target": f"{metric.name} runs from {metric.minimum.normalize():f}{upper}."})
+        if metric.whole and self.target != self.target.to_integral_value():
+            raise ValidationError({"target": f"{metric.name} is counted in whole numbers."})
 
 
 class MetricValue(models.Model):

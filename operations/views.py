@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from operations import charts, queries
-from operations.access import readable_clouds
+from operations.access import readable_clouds, reporting_clouds
 from operations.health import (
     BREACHED,
     CRITICAL,
@@ -137,6 +137,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "heatmap_days": HEATMAP_DAYS, "tolerance_percent": charts.number(tol * 100),
         "counts": [(state, HEALTH_LABELS[state], counts[state]) for state in HEALTH_LABELS if counts[state]],
         "heatmap": charts.state_heatmap(rows, days, title=f"Worst key-metric state per day, last {HEATMAP_DAYS} days"),
+        "can_report": reporting_clouds(request.user).exists(),
     })
 
 

@@ -174,7 +174,7 @@ BAD_ROWS = {
                                                                               sha256="z"),
     "metric_code_format": lambda w: metric(code="Backlog"),
     "metric_unit_valid": lambda w: metric(unit="parsecs"),
-    "metric_direction_valid": lambda w: metric(direction="sideways"),
+    "metric_direction_valid": lambda w: metric(direction="up"),
     "metric_minimum_not_negative": lambda w: metric(minimum=Decimal(-1)),
     "metric_range_valid": lambda w: metric(minimum=Decimal(5), maximum=Decimal(5)),
     "metric_default_target_in_range": lambda w: metric(maximum=Decimal(100), default_target=Decimal(130)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
@@ -25,7 +26,10 @@ class LimitedJSONParser(JSONParser):
         try:
             # Parsed here rather than by DRF's parser so that a key given twice is refused, not
             # silently read as its last value.
-            data = json.loads(body.decode("utf-8"), object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+            # Fractions are read as Decimal, exactly as sent: a float would round 99.99999999999999999
+            # to 100 before any check could see it.
+            data = json.loads(body.decode("utf-8"), object_pairs_hook=_unique_keys, parse_constant=_no_constant,
+                              parse_float=Decimal, parse_int=_bounded_int)
         except RecursionError:
             raise ParseError("JSON parse error - the document is nested too deeply.") from None
         except (ValueError, UnicodeDecodeError) as exc:
@@ -48,6 +52,12 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
     if repeated:
         raise ValueError(f"the key {repeated[0]!r} appears more than once in one object")
     return dict(pairs)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 30:
+        raise ValueError(f"a number of {len(text)} digits is not one this API takes")
+    return int(text)
 
 
 def _no_constant(name: str):

@@ -83,9 +83,7 @@ class MetricValueViewSet(viewsets.GenericViewSet):
                    404: OpenApiResponse(Error, description="Cloud unknown or outside your scope."), **COMMON})
     def list(self, request):
         params = request.query_params
-        unknown = sorted(set(params) - LIST_PARAMETERS)
-        if unknown:
-            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        _refuse_unknown_or_repeated(params, LIST_PARAMETERS)
         clouds = readable_clouds(request.user)
         values = MetricValue.objects.filter(cloud__in=clouds).select_related("cloud", "metric")
         if "cloud" in params:
@@ -110,6 +108,7 @@ class MetricValueViewSet(viewsets.GenericViewSet):
     @extend_schema(responses={200: MetricDefinitionSerializer(many=True), **COMMON})
     @action(detail=False, methods=["get"], pagination_class=None)
     def definitions(self, request):
+        _refuse_unknown_or_repeated(request.query_params, set())
         return Response(MetricDefinitionSerializer(MetricDefinition.objects.all(), many=True).data)
 
     @extend_schema(
@@ -139,6 +138,14 @@ class MetricValueViewSet(viewsets.GenericViewSet):
                                                               for e in exc.errors]},
                             status=status.HTTP_400_BAD_REQUEST)
         return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+
+
+def _refuse_unknown_or_repeated(params, allowed: set[str]) -> None:
+    problems = {name: ["Unknown query parameter."] for name in sorted(set(params) - allowed)}
+    problems.update({name: ["Give this parameter once."] for name in sorted(params)
+                     if name in allowed and len(params.getlist(name)) > 1})
+    if problems:
+        raise ValidationError(problems)
 
 
 def _date(raw: str, name: str) -> dt.date:

@@ -127,3 +127,39 @@ def test_size_limit(world, catalog):
             for n in range(5001)]
     response = bulk(tool(world.partner_a), rows)
     assert response.status_code in (400, 413)
+
+
+def test_json_numbers_are_taken_exactly_as_written(world, catalog):
+    client = tool(world.partner_a)
+    for raw in ("99.99999999999999999", "96.4000000000000001", "4.1000", "1e2"):
+        row_text = f'{{"cloud": "cloud-a", "metric": "initial_response_sla_met", "day": "{TODAY()}", "value": {raw}}}'
+        body = f'{{"values": [{row_text}]}}'
+        response = client.post("/api/v1/metrics/bulk/", body, content_type="application/json")
+        assert response.status_code == 400 and "value" in response.json()["errors"][0]["fields"], raw
+    huge = client.post("/api/v1/metrics/bulk/", '{"values": [' + "9" * 5000 + "]}", content_type="application/json")
+    assert huge.status_code == 400 and "digits" in huge.json()["detail"]
+    assert not MetricValue.objects.exists()
+
+
+def test_negative_values_say_so_and_repeated_parameters_are_refused(world, catalog):
+    client = tool(world.partner_a)
+    negative = bulk(client, [row(value=-5)]).json()["errors"][0]["fields"]["value"][0]
+    assert "below" in negative
+    assert client.get("/api/v1/metrics/?cloud=cloud-a&cloud=cloud-b").status_code == 400
+    assert client.get("/api/v1/metrics/definitions/?x=1").status_code == 400
+
+
+def test_targets_are_checked_and_a_changed_target_refreshes_the_findings(world, catalog):
+    from django.core.exceptions import ValidationError
+
+    from operations.models import MetricTarget
+    from readiness.models import CloudScoreState
+
+    sla = MetricDefinition.objects.get(code="initial_response_sla_met")
+    backlog = MetricDefinition.objects.get(code="backlog")
+    for metric, target in ((sla, Decimal(150)), (backlog, Decimal("50.5"))):
+        with pytest.raises(ValidationError):
+            MetricTarget(cloud=world.cloud_a, metric=metric, target=target).full_clean()
+    CloudScoreState.objects.filter(cloud=world.cloud_a).update(stale=False)
+    MetricTarget.objects.create(cloud=world.cloud_a, metric=backlog, target=Decimal(50))
+    assert CloudScoreState.objects.get(cloud=world.cloud_a).stale

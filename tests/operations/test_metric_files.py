@@ -76,3 +76,13 @@ def test_the_command(world, catalog, tmp_path):
     path.write_text(text(f"cloud-a,backlog,{day()},-5"))
     with pytest.raises(CommandError, match="line 2, value"):
         call_command("import_metrics", str(path), "--user", world.admin.username)
+
+
+def test_a_short_line_does_not_hide_the_other_problems(world, catalog):
+    response = upload(world.partner_user, text(f"cloud-a,backlog,{day(1)},-1", "cloud-a,backlog",
+                                               f"cloud-a,initial_response_sla_met,{day(1)},130",
+                                               f"cloud-a,backlog,{day(2)},3", f"cloud-a,backlog,{day(2)},4"))
+    body = response.content.decode()
+    for expected in ("line 2, value", "line 3: expected 4 columns", "line 4, value", "line 6, day"):
+        assert expected in body, expected
+    assert "appear earlier in this upload" in body and not MetricValue.objects.exists()

@@ -64,7 +64,8 @@ def figure(response, script_id):
     return json.loads(body[start:body.index("</script>", start)])
 
 
-def test_the_portfolio_shows_a_health_tile_per_visible_cloud_beside_its_readiness_level(client, ops):
+def test_the_portfolio_shows_a_health_tile_per_visible_cloud_beside_its_readiness_level(client, ops, settings):
+    settings.REDIS_URL = None  # in-process mode: scores are computed on read (no worker in this test)
     client.force_login(ops.executive)
     response = client.get("/operations/")
     body = response.content.decode()

@@ -227,8 +227,10 @@ def test_demo_history_has_one_prelaunch_cloud_on_track_and_one_late(db, settings
     forecasts = dict(ScoreSnapshot.objects.filter(scope="overall", day=today, cloud__stage="pre_launch")
                      .values_list("cloud__slug", "forecast_status"))
     assert forecasts == {"switzerland": "on_track", "netherlands": "late"}
+    from readiness.demo import HISTORY_DAYS
+
     days = ScoreSnapshot.objects.filter(scope="overall", cloud__slug="france").count()
-    assert days == 90
+    assert days == HISTORY_DAYS
 
 
 def test_recompute_scores_command(world, capsys):
