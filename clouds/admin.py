@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from rest_framework_api_key.admin import APIKeyModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from clouds.access import visible_clouds, visible_partners, visible_profiles
 from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, PartnerAPIKey, Profile
+from clouds.scoped_history import ScopedHistoryAdmin
 
 
 class CloudPartnerInline(admin.TabularInline):
@@ -19,7 +19,7 @@ class CloudPartnerInline(admin.TabularInline):
 
 
 @admin.register(Cloud)
-class CloudAdmin(SimpleHistoryAdmin):
+class CloudAdmin(ScopedHistoryAdmin):
     list_display = ["name", "slug", "country_code", "kind", "stage", "day1_date"]
     list_filter = ["stage", "kind", "country_code", "compliance_regimes"]
     search_fields = ["name", "slug", "country_code"]

@@ -238,8 +238,8 @@ SCREENING_RENEWAL_TAKES_DAYS = env_int("SCREENING_RENEWAL_TAKES_DAYS", 60, minim
 COVERAGE_HORIZON_DAYS = env_int("COVERAGE_HORIZON_DAYS", 180, minimum=1)
 # A coverage shortfall this close is a high finding even when Day 1 is further away (or past).
 STAFFING_SHORTFALL_WARNING_DAYS = env_int("STAFFING_SHORTFALL_WARNING_DAYS", 30, minimum=1)
-# Removed people (inactive, serving no cloud) keep their anonymous records; their name and external
-# id are erased this many days after they were removed (daily job people.tasks.erase_removed_people).
+# Removed people (made inactive) keep their anonymous records; their name and external id are
+# erased this many days after they were removed (daily job people.tasks.erase_removed_people).
 PEOPLE_RETENTION_DAYS = env_int("PEOPLE_RETENTION_DAYS", 90, minimum=1)
 
 # Operations health (operations/health.py): a value worse than its target but within this share of

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from clouds.access import managed_clouds, visible_clouds
+from clouds.scoped_history import ScopedHistoryAdmin
 from operations.models import MetricCatalog, MetricDefinition, MetricTarget, MetricValue
 
 
@@ -28,7 +28,7 @@ class MetricDefinitionAdmin(MetricCatalogAdmin):
 
 
 @admin.register(MetricTarget)
-class MetricTargetAdmin(SimpleHistoryAdmin):
+class MetricTargetAdmin(ScopedHistoryAdmin):
     """A cloud's own targets; program managers set them for the clouds they manage."""
 
     list_display = ["cloud", "metric", "target"]
@@ -37,7 +37,11 @@ class MetricTargetAdmin(SimpleHistoryAdmin):
     history_list_display = ["change_source"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(cloud__in=visible_clouds(request.user))
+        # Only the clouds the user manages: seeing every cloud (program managers do) is not changing it.
+        return super().get_queryset(request).filter(cloud__in=managed_clouds(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["cloud", "metric"] if obj is not None else []  # a target stays on its cloud and metric
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "cloud":

@@ -15,8 +15,11 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from clouds.models import Cloud
+from clouds.stages import RETIRED
 from operations.health import DIRECTIONS
 from operations.models import METRIC_CODE_REGEX, MetricCatalog, MetricDefinition, MetricUnit
+from readiness.snapshots.freshness import mark_stale
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "metrics" / "support-metrics-v1.yaml"
 CATALOG_KEYS = {"slug", "name", "version"}
@@ -123,6 +126,8 @@ def load_catalog(spec: CatalogSpec) -> tuple[MetricCatalog, bool]:
                 "whole": metric.whole, "minimum": metric.minimum, "maximum": metric.maximum,
                 "default_target": metric.target, "description": metric.description, "position": position,
                 "catalog": catalog})
+        # Default targets, key flags and ranges decide health: every cloud's findings follow.
+        mark_stale(Cloud.objects.exclude(stage=RETIRED).values_list("pk", flat=True))
     return catalog, True
 
 

@@ -6,7 +6,7 @@ Definitions (README "Operations health"):
   OPERATIONS_WATCH_TOLERANCE), *breached* beyond it. For a metric where lower is better and
   the target is zero (data-residency exceptions), any value above zero is breached.
 - A cloud's **health** over the 7 days ending today is *critical* when any data-residency
-  exception was recorded, or a key metric was breached on 3 or more of those days; *watch*
+  exception was recorded, or a key metric was breached on 3 (OPERATIONS_BREACH_DAYS) or more of those days; *watch*
   when a key metric was breached or in watch on any day; *healthy* otherwise; *no data* when
   the cloud reported no key metric value in those days, never healthy.
 """
@@ -25,12 +25,10 @@ DIRECTIONS = (HIGHER, LOWER)
 MET = "met"
 WATCH = "watch"
 BREACHED = "breached"
-METRIC_STATES = (MET, WATCH, BREACHED)
 
 HEALTHY = "healthy"
 CRITICAL = "critical"
 NO_DATA = "no_data"
-HEALTH_STATES = (CRITICAL, WATCH, HEALTHY, NO_DATA)  # worst first
 
 RESIDENCY_METRIC = "data_residency_exceptions"
 WINDOW_DAYS = 7
@@ -75,7 +73,8 @@ def _days(count: int) -> str:
 
 
 def cloud_health(values: Mapping[tuple[str, dt.date], Decimal], targets: Mapping[str, Decimal],
-                 metrics: Sequence[Metric], today: dt.date, tolerance: Decimal) -> Health:
+                 metrics: Sequence[Metric], today: dt.date, tolerance: Decimal,
+                 breach_days: int = CRITICAL_BREACH_DAYS) -> Health:
     """The cloud's health over the WINDOW_DAYS days ending today, with a reason naming the metric and days.
 
     `values` maps (metric code, day) to the value reported; days outside the window are ignored.
@@ -104,7 +103,7 @@ def cloud_health(values: Mapping[tuple[str, dt.date], Decimal], targets: Mapping
                 watched.setdefault(metric.code, []).append(day)
     names = {metric.code: metric.name for metric in metrics}
     worst = sorted(breached.items(), key=lambda pair: (-len(pair[1]), pair[0]))
-    if worst and len(worst[0][1]) >= CRITICAL_BREACH_DAYS:
+    if worst and len(worst[0][1]) >= breach_days:
         code, days = worst[0]
         return Health(CRITICAL, f"{names[code]} breached its target on {_days(len(days))} of the last "
                                 f"{WINDOW_DAYS} (latest {_date(days[-1])}).", first, today)

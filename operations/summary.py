@@ -21,4 +21,5 @@ def health_of(cloud_ids: Iterable[int], today: dt.date) -> dict[int, Health]:
     values = queries.values_of(ids, metrics, today - dt.timedelta(days=WINDOW_DAYS - 1), today)
     plain = [metric.health_metric for metric in metrics]
     return {cloud_id: cloud_health(values[cloud_id], targets[cloud_id], plain, today,
-                                   settings.OPERATIONS_WATCH_TOLERANCE) for cloud_id in ids}
+                                   settings.OPERATIONS_WATCH_TOLERANCE, settings.OPERATIONS_BREACH_DAYS)
+            for cloud_id in ids}

@@ -125,7 +125,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     days = [first + dt.timedelta(days=offset) for offset in range(HEATMAP_DAYS)]
     tiles, rows = [], []
     for cloud in clouds:
-        health = cloud_health(values[cloud.pk], targets[cloud.pk], health_metrics, today, tol)
+        health = cloud_health(values[cloud.pk], targets[cloud.pk], health_metrics, today, tol,
+                              settings.OPERATIONS_BREACH_DAYS)
         level, score = readiness[cloud.pk]
         tiles.append(Tile(cloud.slug, cloud.name, cloud.get_stage_display(), cloud.day1_date, health,
                           HEALTH_LABELS[health.state], level or "none", level_words(level), score))
@@ -168,7 +169,8 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
     targets = queries.targets_of([target_cloud.pk], metrics)[target_cloud.pk]
     first = today - dt.timedelta(days=CLOUD_DAYS - 1)
     values = queries.values_of([target_cloud.pk], metrics, first, today)[target_cloud.pk]
-    health = cloud_health(values, targets, [metric.health_metric for metric in key], today, tol)
+    health = cloud_health(values, targets, [metric.health_metric for metric in key], today, tol,
+                          settings.OPERATIONS_BREACH_DAYS)
     level, score = _readiness([target_cloud.pk], today)[target_cloud.pk]
     by_metric: dict[str, dict[dt.date, Decimal]] = {}
     for (code, day), value in values.items():

@@ -21,9 +21,11 @@ def named_staff(user: PortalUser) -> QuerySet[StaffMember]:
     if not user.is_authenticated:
         return staff.none()
     partner_id = partner_id_of(user)
-    if partner_id is not None:
-        return staff.filter(employer_id=partner_id)
     role = role_of(user)
+    if partner_id is not None:
+        # Their own employees, for the partner's staff (and keys); any other role tied to a partner
+        # (an executive of the partner) sees counts only, like every executive.
+        return staff.filter(employer_id=partner_id) if role == UserRole.PARTNER_STAFF else staff.none()
     if role == UserRole.ADMINISTRATOR:
         return staff
     if role == UserRole.PROGRAM_MANAGER:

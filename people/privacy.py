@@ -1,5 +1,5 @@
 """Erasing removed people: the anonymous record stays (roles, clouds, screening and training
-dates, so past coverage still counts), the name and external id go, from the history too.
+dates, so past coverage still counts), the name and external id go, from the history and the admin's log too.
 
 A person is removed when made inactive; PEOPLE_RETENTION_DAYS later the daily job erases them.
 Making them active again before that stops the clock.
@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -33,4 +35,8 @@ def erase_removed_people(*, today: dt.date | None = None) -> int:
         StaffMember.objects.filter(pk__in=due).update(full_name=ERASED_NAME, external_id="", erased_on=today,
                                                       version=F("version") + 1, updated_at=timezone.now())
         StaffMember.history.filter(id__in=due).update(full_name=ERASED_NAME, external_id="")
+        # The admin's own log names the person too (its entries and the inline records' names in them).
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(StaffMember),
+                                object_id__in=[str(pk) for pk in due]).update(object_repr=ERASED_NAME,
+                                                                              change_message="")
     return len(due)

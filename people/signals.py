@@ -1,6 +1,6 @@
 """Changes made outside people.staff_writes (the admin) reach coverage too."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from people.models import Screening, StaffingRequirement, StaffMember, Training
@@ -25,7 +25,15 @@ def clouds_changed(sender, instance, action: str, pk_set=None, **kwargs) -> None
         changed_clouds(pk_set or (), deleting=action == "post_remove")
 
 
-@receiver([post_save, post_delete], sender=StaffMember, dispatch_uid="people_staff_changed")
+@receiver(pre_delete, sender=StaffMember, dispatch_uid="people_staff_deleting")
+def staff_deleting(sender, instance: StaffMember, **kwargs) -> None:
+    """Read the clouds before the cascade removes the links (post_delete would find none)."""
+    changed_clouds(list(StaffMember.clouds.through.objects.filter(staffmember_id=instance.pk)
+                        .values_list("cloud_id", flat=True)), deleting=True)
+    instance._clouds_marked = True
+
+
+@receiver(post_save, sender=StaffMember, dispatch_uid="people_staff_changed")
 @receiver([post_save, post_delete], sender=Screening, dispatch_uid="people_screening_changed")
 @receiver([post_save, post_delete], sender=Training, dispatch_uid="people_training_changed")
 def record_changed(sender, instance, raw: bool = False, signal=None, **kwargs) -> None:

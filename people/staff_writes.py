@@ -100,7 +100,7 @@ def update_staff(*, staff: StaffMember, changes: Mapping[str, Any], actor: Any, 
     """Apply validated changes (people.staff_input.StaffChanges) if the person is still at
     `expected_version`; returns the person (unchanged, same version, when nothing differs)."""
     _refuse_readers(actor)
-    with transaction.atomic():
+    with _same_id_at_once(), transaction.atomic():
         current = _locked(editable_staff(actor)).filter(pk=staff.pk).first()
         if current is None:
             raise StaffWriteRefused({"non_field_errors": ["You may not change this person."]})
@@ -154,9 +154,10 @@ def upsert_staff(*, rows: Sequence[Mapping[str, Any]], actor: Any, source: str,
                        .values_list("pk", flat=True))
         states = _State.of_many(existing.values())
         work: list[tuple[int, StaffMember | None, _State, _State | None]] = []
+        failed = {error.index for error in errors}
         for index, row in enumerate(rows):
             external_id = row.get("external_id") or ""
-            if any(error.index == index for error in errors):
+            if index in failed:
                 continue
             key = (scope.employer_id(row.get("employer", scope.default_employer)), external_id)
             current = existing.get(key)
@@ -173,16 +174,19 @@ def upsert_staff(*, rows: Sequence[Mapping[str, Any]], actor: Any, source: str,
             work.append((index, current, wanted, before))
         if errors:
             raise UpsertRefused(sorted(errors, key=lambda error: error.index))
+        touched: set[int] = set()
         for _index, current, wanted, before in work:
             if current is not None and wanted == before:
                 result.unchanged.append(current)
                 result.staff.append(current)
                 continue
             staff = current or StaffMember()
-            _write(staff, wanted, actor=actor, source=source,
-                   old_clouds=set(before.cloud_ids) if before else set(), before=before)
+            old_clouds = set(before.cloud_ids) if before else set()
+            _write(staff, wanted, actor=actor, source=source, old_clouds=old_clouds, before=before, mark=False)
+            touched |= old_clouds | set(wanted.cloud_ids)
             (result.updated if current is not None else result.created).append(staff)
             result.staff.append(staff)
+        changed_clouds(touched)  # once for the whole upload: one refresh and one check per cloud
     return result
 
 
@@ -316,7 +320,7 @@ class _Scope:
 # -- writing -------------------------------------------------------------------------
 
 def _write(staff: StaffMember, wanted: _State, *, actor: Any, source: str, old_clouds: set[int],
-           before: _State | None = None) -> None:
+           before: _State | None = None, mark: bool = True) -> None:
     if source not in ChangeSource.values:
         raise ValueError(f"Unknown change source {source!r}.")
     user = _user_of(actor)
@@ -335,7 +339,8 @@ def _write(staff: StaffMember, wanted: _State, *, actor: Any, source: str, old_c
     old_trainings = set(before.trainings) if before else set()
     _replace_records(staff, Screening, "kind", old_screenings, set(wanted.screenings), user, attrs)
     _replace_records(staff, Training, "course", old_trainings, set(wanted.trainings), user, attrs)
-    changed_clouds(old_clouds | set(wanted.cloud_ids))
+    if mark:
+        changed_clouds(old_clouds | set(wanted.cloud_ids))
 
 
 def changed_clouds(cloud_ids: Iterable[int], *, deleting: bool = False) -> None:

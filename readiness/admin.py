@@ -3,9 +3,9 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from simple_history.admin import SimpleHistoryAdmin
 
 from clouds.access import managed_clouds, visible_clouds
+from clouds.scoped_history import ScopedHistoryAdmin
 from readiness.access import editable_items, visible_items
 from readiness.choices import ChangeSource
 from readiness.models import (
@@ -51,7 +51,7 @@ class RequirementInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class FrameworkAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     """Frameworks are loaded with `manage.py load_framework`; loaded versions are read-only."""
 
     list_display = ["name", "slug", "version", "loaded_at", "loaded_by"]
@@ -96,7 +96,7 @@ class StartChecklistForm(forms.ModelForm):
 
 
 @admin.register(Checklist)
-class ChecklistAdmin(SimpleHistoryAdmin):
+class ChecklistAdmin(ScopedHistoryAdmin):
     """Adding a checklist here starts it for the cloud (one item per requirement)."""
 
     list_display = ["cloud", "framework", "is_active", "started_at", "started_by"]
@@ -185,7 +185,7 @@ class ChecklistItemForm(forms.ModelForm):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(SimpleHistoryAdmin):
+class ChecklistItemAdmin(ScopedHistoryAdmin):
     """Item edits go through readiness.services.update_item, like every other path."""
 
     form = ChecklistItemForm

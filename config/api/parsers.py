@@ -47,11 +47,12 @@ class LimitedJSONParser(JSONParser):
 
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
-    keys = [key for key, _ in pairs]
-    repeated = sorted({key for key in keys if keys.count(key) > 1}) if len(set(keys)) != len(keys) else []
-    if repeated:
-        raise ValueError(f"the key {repeated[0]!r} appears more than once in one object")
-    return dict(pairs)
+    result: dict = {}
+    for key, value in pairs:  # linear: a body may hold 100,000 keys
+        if key in result:
+            raise ValueError(f"the key {key!r} appears more than once in one object")
+        result[key] = value
+    return result
 
 
 def _bounded_int(text: str) -> int:

@@ -33,7 +33,6 @@ class MetricValueSerializer(serializers.Serializer):
     metric = serializers.CharField()
     day = serializers.DateField()
     value = serializers.DecimalField(max_digits=14, decimal_places=3, coerce_to_string=False)
-    reported_by = serializers.CharField()
     updated_at = serializers.DateTimeField()
 
 
@@ -61,7 +60,7 @@ BulkError = inline_serializer("MetricBulkError", fields={
 
 def _payload(row) -> dict:
     return {"cloud": row.cloud.slug, "metric": row.metric.code, "day": row.day.isoformat(),
-            "value": row.value, "reported_by": row.reported_by,
+            "value": row.value,  # not who reported it: a cloud's other partners would learn user names
             "updated_at": serializers.DateTimeField().to_representation(row.updated_at)}
 
 

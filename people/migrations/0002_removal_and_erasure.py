@@ -3,6 +3,14 @@
 from django.db import migrations, models
 
 
+def start_the_clock_for_people_already_removed(apps, schema_editor):
+    """People made inactive before removal dates were kept: their retention period starts now."""
+    import datetime as dt
+
+    apps.get_model("people", "StaffMember").objects.filter(active=False, inactive_since__isnull=True).update(
+        inactive_since=dt.date.today())
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -35,4 +43,5 @@ class Migration(migrations.Migration):
             model_name='staffmember',
             constraint=models.CheckConstraint(condition=models.Q(('erased_on__isnull', True), models.Q(('active', False), ('external_id', '')), _connector='OR'), name='staff_erased_is_inactive_and_anonymous'),
         ),
+        migrations.RunPython(start_the_clock_for_people_already_removed, migrations.RunPython.noop),
     ]

@@ -156,6 +156,8 @@ def _position(key) -> str:
 
 
 def _normal(value):
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip("\n")  # browsers send textareas with CRLF
     return sorted(value) if isinstance(value, list) else value
 
 

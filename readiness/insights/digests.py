@@ -74,8 +74,15 @@ def send_digests(*, today: dt.date | None = None) -> int:
                                                severity__in=DIGEST_SEVERITIES)
                         .select_related("cloud").annotate(rank=severity_rank())
                         .order_by("rank", "cloud__name", "rule"))
-        sections = [(title, lines) for title, lines in (provide(user, clouds, today) for provide in digest_sections())
-                    if lines]
+        sections = []
+        for provide in digest_sections():
+            try:
+                title, lines = provide(user, clouds, today)
+            except Exception:  # one app's section failing must not cost everyone their digest
+                logger.exception("Digest section %s failed for %s; sent without it", provide.__qualname__, user)
+                continue
+            if lines:
+                sections.append((title, lines))
         if not findings and not sections:
             continue
         try:

@@ -154,3 +154,37 @@ def test_digests_carry_operations_health(world):
     assert "Operations health, last 7 days (1):" in message.body
     assert "Cloud A: critical. 1 data-residency exception recorded" in message.body
     assert "Data-residency exception" in message.body  # the finding too
+
+
+def test_a_new_catalogue_version_marks_every_cloud_stale(world):
+    from operations.catalog_file import DEFAULT_FILE, load_catalog, load_catalog_file, parse_catalog
+    from readiness.models import CloudScoreState
+
+    load_catalog_file()
+    CloudScoreState.objects.update(stale=False)
+    text = DEFAULT_FILE.read_text().replace("version: 1}", "version: 2}").replace("target: 200", "target: 150")
+    load_catalog(parse_catalog(text))
+    assert set(CloudScoreState.objects.values_list("stale", flat=True)) == {True}
+
+
+def test_a_failing_digest_section_does_not_stop_the_digest(world, caplog):
+    from django.core import mail
+
+    from readiness.insights import registry
+    from readiness.insights.digests import send_digests
+    from readiness.insights.engine import refresh_findings
+
+    def broken(user, clouds, today):
+        raise RuntimeError("boom")
+
+    world.pm_assigned.email = "pm@example.gov"
+    world.pm_assigned.save()
+    world.pm_assigned.profile.receives_digests = True
+    world.pm_assigned.profile.save()
+    refresh_findings(None)  # the unowned items of cloud A: a medium finding to report
+    registry.register_digest_section(broken)
+    try:
+        assert send_digests() == 1 and len(mail.outbox) == 1
+    finally:
+        registry._digest_sections.remove(broken)
+    assert "Digest section" in caplog.text
