@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clouds.audit import audit_trail
 from clouds.constraints import FieldCheck
+from clouds.countries import is_iso_country
 from clouds.models import Cloud, Partner
 from people.coverage import ROLES
 
@@ -95,6 +96,11 @@ class StaffMember(models.Model):
         elif self.inactive_since is None:
             self.inactive_since = timezone.localdate()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        unknown = [code for code in split_codes(self.citizenships) if not is_iso_country(code)]
+        if unknown:
+            raise ValidationError({"citizenships": f"Not ISO 3166 country codes: {', '.join(unknown)}."})
 
     @property
     def role_list(self) -> list[str]:
@@ -198,3 +204,8 @@ class StaffingRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cloud}: {self.minimum} x {self.get_role_display()}"
+
+    def clean(self) -> None:
+        unknown = [code for code in split_codes(self.allowed_citizenships) if not is_iso_country(code)]
+        if unknown:
+            raise ValidationError({"allowed_citizenships": f"Not ISO 3166 country codes: {', '.join(unknown)}."})

@@ -19,6 +19,7 @@ import re
 from rest_framework import serializers
 
 from clouds.api.strict import StrictBooleanField, StrictDateField, StrictTextField
+from clouds.countries import is_iso_country
 from people.coverage import ROLES
 from people.models import ScreeningType, default_expiry
 
@@ -46,6 +47,11 @@ def _pattern(regex: re.Pattern, example: str):
         if not regex.fullmatch(value):
             raise serializers.ValidationError(f"{value!r} is not well-formed (e.g. {example}).")
     return check
+
+
+def _iso_country(value: str) -> None:
+    if COUNTRY.fullmatch(value) and not is_iso_country(value):
+        raise serializers.ValidationError(f"{value!r} is not an ISO 3166 country code.")
 
 
 def _unique(values: list) -> list:
@@ -100,7 +106,7 @@ class StaffInput(_Strict):
     roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLES), min_length=1, max_length=len(ROLES),
                                   validators=[_unique])
     citizenships = serializers.ListField(
-        child=StrictTextField(max_length=2, validators=[_pattern(COUNTRY, "FR")]), max_length=10,
+        child=StrictTextField(max_length=2, validators=[_pattern(COUNTRY, "FR"), _iso_country]), max_length=10,
         validators=[_unique], required=False, help_text="ISO 3166 alpha-2 codes.")
     clouds = serializers.ListField(child=StrictTextField(max_length=60, validators=[_pattern(SLUG, "france")]),
                                    max_length=MAX_LIST, validators=[_unique], required=False,

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.test import Client
 
-from people.models import Screening, StaffMember
+from people.models import Screening, StaffingRequirement, StaffMember
 from tests.api.conftest import make_key
 
 PERSON = {
@@ -220,3 +220,14 @@ def test_the_admin_history_names_the_key(world, tool):
     admin.force_login(world.admin)
     page = admin.get(f"/admin/people/staffmember/{person_id}/history/")
     assert page.status_code == 200 and b"partner-a/hr-sync" in page.content
+
+
+def test_citizenships_must_be_real_iso_codes(world, tool):
+    from django.core.exceptions import ValidationError
+
+    refused = post(tool, "/api/v1/staff/", {**PERSON, "citizenships": ["FR", "XX"]})
+    assert refused.status_code == 400 and "not an ISO 3166 country code" in json.dumps(refused.json())
+    requirement = StaffingRequirement(
+        cloud=world.cloud_a, role="support_engineer", minimum=1, allowed_citizenships="FR,QQ")
+    with pytest.raises(ValidationError, match="QQ"):
+        requirement.full_clean()
