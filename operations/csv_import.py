@@ -8,8 +8,7 @@ import csv
 import io
 from typing import Any
 
-from django.db import transaction
-
+from clouds.trial_write import write_unless
 from operations.ingest import MAX_FILE_ROWS, IngestRefused, IngestResult, upsert_values
 
 COLUMNS = ("cloud", "metric", "day", "value")
@@ -57,24 +56,15 @@ def import_metrics(data: bytes, *, actor: Any) -> IngestResult:
         # The well-formed lines are checked (and written) even when others are malformed, so that every
         # problem is reported at once; the writes are then rolled back.
         try:
-            with transaction.atomic():
-                result = upsert_values(rows, actor=actor, max_rows=MAX_FILE_ROWS)
-                if errors:
-                    raise _RollBack
+            result = write_unless(bool(errors), lambda: upsert_values(rows, actor=actor, max_rows=MAX_FILE_ROWS))
         except IngestRefused as exc:
             if not exc.errors:
                 raise MetricFileRefused([exc.detail]) from None
             numbered += [(lines[error.index], f"line {lines[error.index]}, {name}: {' '.join(messages)}")
                          for error in exc.errors for name, messages in error.fields.items()]
-        except _RollBack:
-            pass
     if numbered:
         raise MetricFileRefused([text for _, text in sorted(numbered, key=lambda pair: pair[0])])
     return result
-
-
-class _RollBack(Exception):
-    pass
 
 
 def _line_of(error: str) -> int:

@@ -1,5 +1,6 @@
-"""Erasing removed people: the anonymous record stays (roles, clouds, screening and training
-dates, so past coverage still counts), the name and external id go, from the history and the admin's log too.
+"""Erasing removed people: the anonymous record stays (roles, clouds, screening and training dates,
+so headcounts over time still add up); the name, external id and citizenships go, from the history
+and the admin's log too.
 
 A person is removed when made inactive; PEOPLE_RETENTION_DAYS later the daily job erases them.
 Making them active again before that stops the clock.
@@ -32,9 +33,10 @@ def erase_removed_people(*, today: dt.date | None = None) -> int:
             return 0
         # Plain UPDATEs: the erasure itself must not write a new history row with the name in it.
         # A new version and time, so that partner tools syncing by updated_at or holding an ETag see it.
-        StaffMember.objects.filter(pk__in=due).update(full_name=ERASED_NAME, external_id="", erased_on=today,
+        StaffMember.objects.filter(pk__in=due).update(full_name=ERASED_NAME, external_id="", citizenships="",
+                                                      erased_on=today,
                                                       version=F("version") + 1, updated_at=timezone.now())
-        StaffMember.history.filter(id__in=due).update(full_name=ERASED_NAME, external_id="")
+        StaffMember.history.filter(id__in=due).update(full_name=ERASED_NAME, external_id="", citizenships="")
         # The admin's own log names the person too (its entries and the inline records' names in them).
         LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(StaffMember),
                                 object_id__in=[str(pk) for pk in due]).update(object_repr=ERASED_NAME,

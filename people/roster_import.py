@@ -20,9 +20,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
-from people.staff_input import StaffInput
+from clouds.trial_write import write_unless
+from people.staff_input import StaffInput, flatten_errors
 from people.staff_writes import StaffWriteRefused, UpsertRefused, UpsertResult, upsert_staff
 
 COLUMNS = ("external_id", "full_name", "employer", "roles", "citizenships", "clouds", "active", "screenings",
@@ -55,10 +54,6 @@ class RosterRefused(Exception):
 MAX_FILE_ROWS = 5000
 
 
-class _RollBack(Exception):
-    pass
-
-
 def import_roster(data: bytes, *, actor: Any, source: str) -> UpsertResult:
     """Import a CSV file (UTF-8); raises RosterRefused with every error, having written nothing.
 
@@ -69,15 +64,11 @@ def import_roster(data: bytes, *, actor: Any, source: str) -> UpsertResult:
     result = None
     if rows:
         try:
-            with transaction.atomic():
-                result = upsert_staff(rows=rows, actor=actor, source=source, max_rows=MAX_FILE_ROWS)
-                if errors:
-                    raise _RollBack
+            result = write_unless(bool(errors), lambda: upsert_staff(rows=rows, actor=actor, source=source,
+                                                                     max_rows=MAX_FILE_ROWS))
         except UpsertRefused as exc:
             errors += [LineError(lines[error.index], name, message)
-                       for error in exc.errors for name, message in _flatten(error.fields)]
-        except _RollBack:
-            pass
+                       for error in exc.errors for name, message in flatten_errors(error.fields)]
         except StaffWriteRefused as exc:
             errors += [LineError(0, name, " ".join(messages)) for name, messages in exc.errors.items()]
     if errors:
@@ -119,7 +110,7 @@ def parse_roster(data: bytes) -> tuple[list[int], list[dict], list[LineError]]:
                 continue
             parsed = StaffInput(data=row)
             if not parsed.is_valid():
-                errors += [LineError(line, name, message) for name, message in _flatten(parsed.errors)]
+                errors += [LineError(line, name, message) for name, message in flatten_errors(parsed.errors)]
                 continue
             lines.append(line)
             rows.append(parsed.validated_data)
@@ -180,24 +171,3 @@ def parse_records(cell: str, kind: str) -> tuple[list[dict], str | None]:
             record["expires_on"] = pieces[2]
         records.append(record)
     return records, None
-
-
-def _flatten(errors: Any, prefix: str = "") -> list[tuple[str, str]]:
-    """DRF's nested errors as (field, message) pairs: screenings[2].completed_on, ..."""
-    if isinstance(errors, dict):
-        pairs = []
-        for name, value in errors.items():
-            if isinstance(name, int) or (isinstance(name, str) and name.isdigit()):
-                field = f"{prefix}[{int(name) + 1}]"  # a list's item, counted from 1 as people count
-            else:
-                field = name if not prefix else (prefix if name == "non_field_errors" else f"{prefix}.{name}")
-            pairs += _flatten(value, field)
-        return pairs
-    if isinstance(errors, list):
-        if all(isinstance(value, str) for value in errors):
-            return [(prefix or "line", str(value)) for value in errors]
-        pairs = []
-        for position, value in enumerate(errors, start=1):
-            pairs += _flatten(value, f"{prefix}[{position}]" if isinstance(value, dict | list) and value else prefix)
-        return [(name, message) for name, message in pairs if message]
-    return [(prefix or "line", str(errors))]

@@ -15,6 +15,7 @@ defaults to completed_on + SCREENING_VALIDITY_DAYS; a training without `expires_
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rest_framework import serializers
 
@@ -130,3 +131,25 @@ class StaffChanges(StaffInput):
         if not attrs:
             raise serializers.ValidationError("Send at least one of: " + ", ".join(STAFF_FIELDS) + ".")
         return attrs
+
+
+def flatten_errors(errors: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """DRF's nested errors as (field, message) pairs: screenings[2].completed_on, ..."""
+    if isinstance(errors, dict):
+        pairs = []
+        for name, value in errors.items():
+            if isinstance(name, int) or (isinstance(name, str) and name.isdigit()):
+                field = f"{prefix}[{int(name) + 1}]"  # a list's item, counted from 1 as people count
+            else:
+                field = name if not prefix else (prefix if name == "non_field_errors" else f"{prefix}.{name}")
+            pairs += flatten_errors(value, field)
+        return pairs
+    if isinstance(errors, list):
+        if all(isinstance(value, str) for value in errors):
+            return [(prefix or "line", str(value)) for value in errors]
+        pairs = []
+        for position, value in enumerate(errors, start=1):
+            nested = isinstance(value, dict | list) and value
+            pairs += flatten_errors(value, f"{prefix}[{position}]" if nested else prefix)
+        return [(name, message) for name, message in pairs if message]
+    return [(prefix or "line", str(errors))]

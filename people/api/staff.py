@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,6 +21,7 @@ from rest_framework.response import Response
 from clouds.access import visible_clouds
 from clouds.choices import ChangeSource
 from clouds.models import Cloud
+from clouds.trial_write import write_unless
 from config.api.preconditions import if_match_versions
 from config.api.schema import COMMON, Error
 from people.access import may_write_people, named_staff
@@ -55,10 +55,6 @@ WRITE = {
                                             "without its CSRF token."),
     415: OpenApiResponse(Error, description="The body must be application/json."),
 }
-
-
-class _RollBack(Exception):
-    """Undo an upsert whose request also had malformed rows."""
 
 
 def _etag(staff: StaffMember) -> str:
@@ -216,16 +212,11 @@ class StaffViewSet(viewsets.GenericViewSet):
             # The rules run on the well-formed rows even when others are malformed, so that every
             # failing row is reported at once; the writes are then rolled back.
             try:
-                with transaction.atomic():
-                    result = upsert_staff(rows=[row for _, row in rows], actor=request.user,
-                                          source=ChangeSource.API)
-                    if errors:
-                        raise _RollBack
+                result = write_unless(bool(errors), lambda: upsert_staff(
+                    rows=[row for _, row in rows], actor=request.user, source=ChangeSource.API))
             except UpsertRefused as exc:
                 errors += [{"index": rows[e.index][0], "external_id": e.external_id, "fields": e.fields}
                            for e in exc.errors]
-            except _RollBack:
-                pass
             except StaffWriteRefused as exc:
                 return Response({"detail": str(exc), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
         if errors:

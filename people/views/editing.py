@@ -17,7 +17,7 @@ from clouds.choices import ChangeSource
 from clouds.models import Partner
 from people.access import assignable_clouds, editable_staff, may_write_people
 from people.forms import StaffForm, initial_of
-from people.staff_input import StaffChanges, StaffInput
+from people.staff_input import StaffChanges, StaffInput, flatten_errors
 from people.staff_writes import StaffWriteRefused, StaleStaffError, create_staff, update_staff
 
 PROVIDER = ("", "The provider (our own staff)")
@@ -113,22 +113,10 @@ def _save(form: StaffForm, errors: dict, write):
 
 
 def _add(form: StaffForm, name: str, messages) -> None:
-    text = " ".join(_text(messages))
+    """DRF's messages for one field, nested ones prefixed with where they are (screenings[2].completed_on)."""
+    text = " ".join(message if where == name else f"{where}: {message}"
+                    for where, message in flatten_errors(messages, name))
     form.add_error(name if name in form.fields else None, text)
-
-
-def _text(messages) -> list[str]:
-    if isinstance(messages, dict):
-        return [f"{_position(key)}: {' '.join(_text(value))}" for key, value in messages.items()]
-    if isinstance(messages, list):
-        out = []
-        for position, value in enumerate(messages, start=1):
-            if isinstance(value, dict | list):
-                out += [f"line {position}: {text}" for text in _text(value)] if value else []
-            else:
-                out.append(str(value))
-        return out
-    return [str(messages)]
 
 
 def _rebased(posted, current: dict, choices: dict) -> StaffForm:
@@ -148,11 +136,6 @@ def _started_from(form: StaffForm, name: str):
     field = form.fields[name]
     raw = field.hidden_widget().value_from_datadict(form.data, form.files, form[name].html_initial_name)
     return field.to_python(raw)
-
-
-def _position(key) -> str:
-    """A list item's index as people count (entry 1 is the first); field names as they are."""
-    return f"entry {int(key) + 1}" if isinstance(key, int) or str(key).isdigit() else str(key)
 
 
 def _normal(value):

@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,6 +21,7 @@ from rest_framework.exceptions import ParseError, PermissionDenied, ValidationEr
 from rest_framework.response import Response
 
 from clouds.access import visible_clouds
+from clouds.trial_write import write_unless
 from config.api.preconditions import if_match_versions
 from config.api.schema import COMMON, Error
 from readiness.access import editable_items, visible_items
@@ -229,26 +229,18 @@ class ItemViewSet(viewsets.GenericViewSet):
         try:
             # Rows that failed validation above are reported together with the rows the service
             # refuses (stale, not found), so the service runs anyway and is rolled back.
-            with transaction.atomic():
-                saved = update_items(updates=[u for _, u in updates], actor=request.user, source=ChangeSource.API,
-                                     allowed=editable_items(request.user))
-                if errors:
-                    raise _RollBack
+            saved = write_unless(bool(errors), lambda: update_items(
+                updates=[u for _, u in updates], actor=request.user, source=ChangeSource.API,
+                allowed=editable_items(request.user)))
         except BulkUpdateError as exc:
             errors += [{"index": updates[e.index][0], "id": e.item_id, "code": e.code, "fields": e.fields}
                        for e in exc.errors]
-        except _RollBack:
-            pass
         if not errors:
             fresh = {item.pk: item for item in self.get_queryset().filter(pk__in=[i.pk for i in saved])}
             return Response({"items": ItemSerializer([fresh[i.pk] for i in saved], many=True).data})
         errors.sort(key=lambda row: row["index"])
         return Response({"detail": f"{len(errors)} row(s) failed; nothing was saved.", "errors": errors},
                         status=status.HTTP_400_BAD_REQUEST)
-
-
-class _RollBack(Exception):
-    """Undo a bulk write whose request also had invalid rows."""
 
 
 class CloudViewSet(viewsets.GenericViewSet):

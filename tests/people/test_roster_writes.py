@@ -156,3 +156,21 @@ def test_after_a_conflict_saving_again_keeps_my_value_and_leaving_theirs_keeps_t
     assert again.status_code == 302
     person.refresh_from_db()
     assert person.full_name == "C. Martin"
+
+
+@pytest.mark.parametrize("path", ["/people/import/", "/operations/upload/"])
+def test_the_file_pages_still_check_csrf(world, path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.admin)
+    response = client.post(path, {"file": SimpleUploadedFile("r.csv", GOOD.encode(), "text/csv")})
+    assert response.status_code == 403 and not StaffMember.objects.exists()
+
+
+def test_form_errors_say_which_entry_is_wrong(world):
+    refused = signed_in(world.partner_user).post("/people/staff/new/", {
+        **FORM, "citizenships": "FR, DE", "screenings": "cloud_background_check:2026-03-01\nnational_clearance:2026-1-1"})
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert "citizenships[2]: Remove the spaces" in body and "screenings[2].completed_on" in body
