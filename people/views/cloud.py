@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from clouds.access import visible_clouds
 from clouds.models import Cloud
-from people.access import named_staff
+from people.access import may_write_people, named_staff
 from people.charts import coverage_step
 from people.coverage import renewals
 from people.queries import employers_of, names_of, people_of, requirements_of
@@ -51,6 +51,7 @@ def cloud_people(request: HttpRequest, slug: str) -> HttpResponse:
         "hidden_counts": role_counts(hidden, requirements, today, employers=employers),
         "hidden_due": hidden_due, "hidden_critical": hidden_critical,
         "renewals": due_rows, "renewal_totals": renewal_counts(due_rows),
+        "can_write": may_write_people(request.user),  # the named people are then the ones they may edit
     })
 
 

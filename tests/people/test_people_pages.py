@@ -245,3 +245,17 @@ def test_queries_are_the_same_for_5_and_40_people(client, world, viewer):
     cloud_page = large[0][1]
     assert cloud_page.context["headcount"] == 40
     assert len(cloud_page.context["roster"]) == {"pm_assigned": 40, "partner_user": 20, "executive": 0}[viewer]
+
+
+def test_writers_reach_the_forms_from_the_people_page_and_readers_do_not(client, world):
+    from people.models import StaffMember
+
+    person = StaffMember.objects.create(full_name="Linked Person", employer=world.partner_a, roles="support_engineer")
+    person.clouds.set([world.cloud_a])
+    client.force_login(world.partner_user)
+    body = client.get("/clouds/cloud-a/people/").content.decode()
+    assert f'href="/people/staff/{person.pk}/edit/"' in body
+    assert 'href="/people/staff/new/"' in body and 'href="/people/import/"' in body
+    client.force_login(world.executive)
+    body = client.get("/clouds/cloud-a/people/").content.decode()
+    assert "/people/staff/new/" not in body and "/edit/" not in body

@@ -169,8 +169,9 @@ def test_the_file_pages_still_check_csrf(world, path):
 
 
 def test_form_errors_say_which_entry_is_wrong(world):
+    screenings = "cloud_background_check:2026-03-01\nnational_clearance:2026-1-1"
     refused = signed_in(world.partner_user).post("/people/staff/new/", {
-        **FORM, "citizenships": "FR, DE", "screenings": "cloud_background_check:2026-03-01\nnational_clearance:2026-1-1"})
+        **FORM, "citizenships": "FR, DE", "screenings": screenings})
     body = refused.content.decode()
     assert refused.status_code == 400
     assert "citizenships[2]: Remove the spaces" in body and "screenings[2].completed_on" in body
