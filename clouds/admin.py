@@ -32,6 +32,12 @@ class CloudAdmin(ScopedHistoryAdmin):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(pk__in=visible_clouds(request.user))
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once a cloud exists, Day 1 moves on its launch page (/clouds/<slug>/launch/day1/), which
+        # asks for a reason and keeps the slip history.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "day1_date"] if obj is not None else fields
+
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "readiness",
     "people",
     "operations",
+    "launches",
     "dashboards",
 ]
 
@@ -251,6 +252,12 @@ OPERATIONS_CSAT_DROP = env_decimal("OPERATIONS_CSAT_DROP", "0.3", minimum=Decima
 OPERATIONS_CSAT_DAYS = env_int("OPERATIONS_CSAT_DAYS", 14, minimum=2)
 OPERATIONS_SILENT_DAYS = env_int("OPERATIONS_SILENT_DAYS", 3, minimum=1)
 OPERATIONS_MAX_BULK_ROWS = 5000
+
+# Launch governance: a waiver may run at most this many days ahead; a gate is "due" this many days
+# before its date; the waiver-expiring insight warns this many days ahead.
+WAIVER_MAX_DAYS = env_int("WAIVER_MAX_DAYS", 180, minimum=1)
+GATE_DUE_WINDOW_DAYS = env_int("GATE_DUE_WINDOW_DAYS", 14, minimum=0)
+WAIVER_EXPIRING_DAYS = env_int("WAIVER_EXPIRING_DAYS", 14, minimum=1)
 
 # Daily digests: links are built from SITE_URL; email goes through Django's email framework.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,5 +1,5 @@
 """No route takes files unless designed to: a multipart file part is refused (400) instead of being
-spooled to disk; the pages made for a CSV file use `takes_a_csv_file`."""
+spooled to disk; the pages made for a file (CSV imports, framework files) use `takes_a_file`."""
 
 from functools import wraps
 
@@ -23,8 +23,8 @@ class RefuseFiles(FileUploadHandler):
         return None
 
 
-def takes_a_csv_file(view):
-    """For the few pages designed to take a file (roster import, metrics upload): the file is kept in
+def takes_a_file(view):
+    """For the few pages designed to take a file (roster import, metrics upload, framework load): it is kept in
     memory (the request size cap applies first) instead of being refused.
 
     The handlers must be swapped before the body is read, and CSRF checking reads it: the view is

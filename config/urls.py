@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("readiness.urls")),
     path("", include("people.urls")),
+    path("", include("launches.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("operations/", include("operations.urls")),
     path("admin/", admin.site.urls),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("clouds.api.urls")),
     path("api/v1/", include("people.api.urls")),
     path("api/v1/", include("operations.api.urls")),
+    path("api/v1/", include("launches.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ answers JSON, in DEBUG too.

@@ -159,15 +159,21 @@ def operations_sentence(health, stage: str) -> str | None:
     return f"Operations {OPERATIONS_WORDS[health.state]} over the last 7 days: {health.reason}"
 
 
+def level_words(row) -> str:
+    """"Ready", or "Ready with 2 waivers" when waived items are left out of the score."""
+    level = LEVEL_WORDS.get(row.level, "Not computed")
+    waived = getattr(row, "waived", 0)
+    return level + (f" with {_plural(waived, 'waiver')}" if waived and row.level else "")
+
+
 def cloud_narrative(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = (),
                     findings: Sequence = (), thresholds: Thresholds = DEFAULT_THRESHOLDS, staffing=None,
-                    operations=None) -> dict:
-    """Title and sentences for one cloud."""
-    level = LEVEL_WORDS.get(row.level, "Not computed")
+                    operations=None, launch: str = "") -> dict:
+    """Title and sentences for one cloud (`launch`: the launch summary's sentence)."""
     return {
-        "title": f"{row.name}: {level}" + (f" ({row.reason_text})" if row.reason_text else ""),
+        "title": f"{row.name}: {level_words(row)}" + (f" ({row.reason_text})" if row.reason_text else ""),
         "lines": [line for line in (
-            score_sentence(row, today), day1_sentence(row, today), gating_sentence(row, gating),
+            score_sentence(row, today), day1_sentence(row, today), launch or None, gating_sentence(row, gating),
             overdue_sentence(row), forecast_sentence(row, today, thresholds), staffing_sentence(staffing),
             operations_sentence(operations, row.stage), findings_sentence(findings)) if line is not None],
         "actions_title": "The actions that would raise readiness most",
@@ -185,10 +191,13 @@ def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = (),
               for level in (scoring.READY, scoring.AT_RISK, scoring.NOT_READY)}
     uncomputed = sum(1 for row in rows if row.level is None)
     parts = [f"{counts['ready']} ready", f"{counts['at_risk']} at risk", f"{counts['not_ready']} not ready"]
+    waived = sum(getattr(row, "waived", 0) for row in rows)
     if uncomputed:
         parts.append(f"{uncomputed} not computed")
     defined = [row.overall for row in rows if row.overall is not None]
-    lines = [f"{_plural(len(rows), 'cloud')}: " + ", ".join(parts) + "."]
+    lines = [f"{_plural(len(rows), 'cloud')}: " + ", ".join(parts) + "."
+             + (f" {_plural(waived, 'item')} waived, left out of the scores until their waivers expire."
+                if waived else "")]
     if defined:
         mean = sum(defined, Decimal(0)) / len(defined)
         lines.append(f"Mean overall score {mean:.1f} across {_plural(len(defined), 'scored cloud')}.")
@@ -224,7 +233,7 @@ def portfolio_narrative(rows: Sequence, today: dt.date, findings: Sequence = (),
     else:
         lines.append("No high-severity findings are open.")
     attention = [row for row in rows if row.level in (scoring.NOT_READY, scoring.AT_RISK)]
-    clouds = [f"{row.name}: {LEVEL_WORDS[row.level].lower()} ({row.reason_text})"
+    clouds = [f"{row.name}: {level_words(row).lower()} ({row.reason_text})"
               + (f". {day1_sentence(row, today)}" if row.stage in PRE_LAUNCH_STAGES else ".")
               for row in attention]
     return {"title": f"Portfolio readiness on {_date(today)}", "lines": lines, "clouds": clouds}

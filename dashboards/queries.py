@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from clouds.stages import PRE_LAUNCH_STAGES
 from readiness.choices import ItemStatus, Pillar, SnapshotScope
 from readiness.insights.register import open_finding_rows
 from readiness.insights.registry import title_of
-from readiness.models import ChecklistItem, ScoreSnapshot, overdue_condition
+from readiness.models import WAIVED, ChecklistItem, ScoreSnapshot, overdue_condition
 from readiness.scoring import REASON_TEXT, Forecast, forecast_day1
 from readiness.snapshots.reads import latest_scores
-from readiness.snapshots.sums import COUNTED, area_sums, done_and_counted
+from readiness.snapshots.sums import COUNTED, active_items, area_sums, done_and_counted
 from readiness.snapshots.thresholds import current_thresholds
 from readiness.terms import HIGH
 
@@ -52,6 +53,7 @@ class CloudRow:
     forecast_reason: str | None
     projected_date: dt.date | None
     days_late: int | None
+    waived: int = 0  # open items under a waiver in force, left out of the score
 
     @property
     def days_since_day1(self) -> int | None:
@@ -147,13 +149,14 @@ def portfolio_rows(clouds: Sequence, today: dt.date) -> list[CloudRow]:
             forecast_reason=overall.forecast_reason if overall else None,
             projected_date=overall.projected_date if overall else None,
             days_late=overall.days_late if overall else None,
+            waived=overall.waived_count if overall else 0,
         ))
     return rows
 
 
 def area_shares(cloud_ids: Sequence[int]) -> list[dict]:
     """Per cloud and area: the done and counted sums (one query)."""
-    return area_sums(ChecklistItem.objects.active().of_clouds(cloud_ids).filter(COUNTED))
+    return area_sums(active_items(cloud_ids).filter(COUNTED))
 
 
 def trend_rows(cloud_ids: Sequence[int], today: dt.date, days: int = TREND_DAYS) -> list[tuple[int, dt.date, Decimal]]:
@@ -171,13 +174,13 @@ def gating_count(cloud_ids: Sequence[int]) -> int:
 def open_gating_items(cloud_ids: Sequence[int]):
     """Open gating items of clouds not yet launched (the ones that can still block a Day 1)."""
     return (ChecklistItem.objects.active().of_clouds(cloud_ids).open().gating()
-            .filter(checklist__cloud__stage__in=PRE_LAUNCH_STAGES))
+            .unwaived(timezone.localdate()).filter(checklist__cloud__stage__in=PRE_LAUNCH_STAGES))
 
 
 def open_gating(cloud_ids: Sequence[int], *, limit: int | None = 15, pre_launch_only: bool = True) -> list[GatingRow]:
     """Open gating items, nearest Day 1 first, then by due date."""
     items = (open_gating_items(cloud_ids) if pre_launch_only
-             else ChecklistItem.objects.active().of_clouds(cloud_ids).open().gating())
+             else ChecklistItem.objects.active().of_clouds(cloud_ids).open().gating().unwaived(timezone.localdate()))
     rows = (
         items
         .order_by(F("checklist__cloud__day1_date").asc(nulls_last=True), F("due_date").asc(nulls_last=True),
@@ -205,9 +208,9 @@ def cloud_detail(cloud, today: dt.date, days: int = TREND_DAYS) -> CloudDetail:
         detail.forecast = forecast_day1(overall, today=overall[-1][0], day1=cloud.day1_date, stage=cloud.stage,
                                         thresholds=current_thresholds())
 
-    items = ChecklistItem.objects.active().of_clouds([cloud.pk])
-    overdue = overdue_condition(today)
-    blocked = Q(status=ItemStatus.BLOCKED)
+    items = active_items([cloud.pk], today)
+    overdue = overdue_condition(today) & ~WAIVED
+    blocked = Q(status=ItemStatus.BLOCKED) & ~WAIVED
     for target, key in ((detail.by_owner, "owner"), (detail.by_partner, "accountable_partner")):
         fields = (["owner__first_name", "owner__last_name", "owner__username"] if key == "owner"
                   else ["accountable_partner__name"])
@@ -236,7 +239,7 @@ def top_actions(cloud, items, count: int = 3) -> list[ActionRow]:
     defined = len([total for total in counted.values() if total])
     if not defined:
         return []
-    candidates = (items.open()
+    candidates = (items.open().exclude(WAIVED)
                   .values_list("pk", "requirement__code", "requirement__title", "requirement__pillar",
                                "requirement__weight", "requirement__gating", "status", "due_date",
                                "owner__first_name", "owner__last_name", "owner__username"))

@@ -20,6 +20,7 @@ from clouds.choices import CloudKind, LifecycleStage
 from dashboards import figures, queries
 from dashboards.exports import to_csv
 from dashboards.narrative import as_markdown, as_text, cloud_narrative, portfolio_narrative, staffing_brief
+from launches.summary import launch_summaries
 from operations.summary import health_of
 from people.insight_facts import staffing_facts
 from readiness.access import visible_items
@@ -87,9 +88,11 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
     row = queries.portfolio_rows([target], today)[0]
     detail = queries.cloud_detail(target, today)
     staffing = staffing_facts([target.pk], today).get(target.pk)
+    launch = launch_summaries([target], today)[target.pk]
     narrative = cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
                                 findings=queries.open_findings([target.pk]), thresholds=current_thresholds(),
-                                staffing=staffing, operations=health_of([target.pk], today).get(target.pk))
+                                staffing=staffing, operations=health_of([target.pk], today).get(target.pk),
+                                launch=launch.sentence)
     return render(request, "dashboards/cloud.html", {
         "cloud": target, "row": row, "detail": detail, "today": today, "risks": open_counts([target.pk])[target.pk],
         "figures": {
@@ -98,7 +101,7 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
             "owners": _figure(figures.overdue_blocked(detail.by_owner, by="owner")),
             "partners": _figure(figures.overdue_blocked(detail.by_partner, by="accountable partner")),
         },
-        "narrative": narrative, "narrative_text": as_text(narrative), "staffing": staffing,
+        "narrative": narrative, "narrative_text": as_text(narrative), "staffing": staffing, "launch": launch,
     })
 
 

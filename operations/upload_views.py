@@ -1,5 +1,5 @@
 """/operations/upload/: a metrics CSV uploaded (or pasted) in the browser, all or nothing, with the
-same rules as the API. One of the pages that take a file (config.uploads.takes_a_csv_file)."""
+same rules as the API. One of the pages that take a file (config.uploads.takes_a_file)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from config.uploads import takes_a_csv_file, uploaded_or_pasted
+from config.uploads import takes_a_file, uploaded_or_pasted
 from operations.access import reporting_clouds
 from operations.csv_import import COLUMNS, EXAMPLE, MetricFileRefused, import_metrics
 from operations.models import MetricDefinition
 
 
-@takes_a_csv_file
+@takes_a_file
 @login_required
 def upload_metrics(request: HttpRequest) -> HttpResponse:
     clouds = list(reporting_clouds(request.user).order_by("name").values_list("slug", "name"))

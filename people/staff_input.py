@@ -19,7 +19,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from clouds.api.strict import StrictBooleanField, StrictDateField, StrictTextField
+from clouds.api.strict import StrictBooleanField, StrictDateField, StrictObjectSerializer, StrictTextField
 from clouds.countries import is_iso_country
 from people.coverage import ROLES
 from people.models import ScreeningType, default_expiry
@@ -33,14 +33,6 @@ STAFF_FIELDS = ("external_id", "full_name", "employer", "roles", "citizenships",
                 "screenings", "trainings")
 
 
-class _Strict(serializers.Serializer):
-    def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
-        unknown = sorted(set(data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)
 
 
 def _pattern(regex: re.Pattern, example: str):
@@ -61,7 +53,7 @@ def _unique(values: list) -> list:
     return values
 
 
-class ScreeningInput(_Strict):
+class ScreeningInput(StrictObjectSerializer):
     type = serializers.ChoiceField(choices=ScreeningType.values)
     completed_on = StrictDateField()
     expires_on = StrictDateField(required=False, allow_null=True,
@@ -80,7 +72,7 @@ class ScreeningInput(_Strict):
         return attrs
 
 
-class TrainingInput(_Strict):
+class TrainingInput(StrictObjectSerializer):
     course = StrictTextField(max_length=60, validators=[_pattern(COURSE, "sovereign-boundary")])
     completed_on = StrictDateField()
     expires_on = StrictDateField(required=False, allow_null=True, help_text="Empty or absent: does not expire.")
@@ -92,7 +84,7 @@ class TrainingInput(_Strict):
         return attrs
 
 
-class StaffInput(_Strict):
+class StaffInput(StrictObjectSerializer):
     """One person; on PATCH only the fields sent change (screenings and trainings as whole lists)."""
 
     external_id = StrictTextField(max_length=100, allow_blank=True, required=False,

@@ -15,9 +15,11 @@ from readiness.models import (
     DigestDelivery,
     Finding,
     Framework,
+    FrameworkMove,
     JobHeartbeat,
     Requirement,
     ScoreSnapshot,
+    Waiver,
 )
 from readiness.services import (
     EDITABLE_ITEM_FIELDS,
@@ -336,3 +338,24 @@ class FindingAdmin(CloudScopedAdminMixin, admin.ModelAdmin):
 class DigestDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "day", "sent_at", "finding_count"]
     list_filter = ["day"]
+
+
+@admin.register(FrameworkMove)
+class FrameworkMoveAdmin(CloudScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["cloud", "moved_at", "from_checklist", "to_checklist", "moved_by"]
+    list_select_related = ["cloud", "from_checklist__framework", "to_checklist__framework", "moved_by"]
+
+
+@admin.register(Waiver)
+class WaiverAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+    """Read-only here: waivers are requested and decided on their pages (or the API), where the
+    approval rules of readiness.waivers apply."""
+
+    list_display = ["pk", "item", "state", "expires_on", "requested_by", "decided_by"]
+    list_filter = ["state"]
+    list_select_related = ["item__requirement", "item__checklist__cloud", "requested_by", "decided_by"]
+    date_hierarchy = "expires_on"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(item__in=visible_items(request.user))

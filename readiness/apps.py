@@ -12,6 +12,9 @@ class ReadinessConfig(AppConfig):
         from readiness.insights import registry  # noqa: PLC0415
         from readiness.insights.rules import BUILTIN_RULES  # noqa: PLC0415
         from readiness.snapshots import freshness  # noqa: PLC0415
+        from readiness.waiver_facts import waiver_facts  # noqa: PLC0415
+        from readiness.waiver_rules import FACTS, WAIVER_RULES  # noqa: PLC0415
 
-        registry.register(*BUILTIN_RULES)
+        registry.register(*BUILTIN_RULES, *WAIVER_RULES)
+        registry.register_facts(FACTS, waiver_facts)
         freshness.set_refresh_enqueuer(tasks.refresh_cloud.delay)

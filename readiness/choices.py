@@ -7,7 +7,7 @@ from readiness import scoring, terms
 from readiness.terms import OPEN_STATUSES, SEVERITIES, SEVERITY_ORDER
 
 __all__ = ["OPEN_STATUSES", "SEVERITIES", "SEVERITY_ORDER", "ChangeSource", "FindingSeverity", "ItemStatus",
-           "Level", "Pillar", "SnapshotScope"]
+           "Level", "Pillar", "SnapshotScope", "WaiverState"]
 
 
 class Pillar(models.TextChoices):
@@ -43,3 +43,12 @@ class FindingSeverity(models.TextChoices):
     HIGH = terms.HIGH, "High"
     MEDIUM = terms.MEDIUM, "Medium"
     LOW = terms.LOW, "Low"
+
+
+class WaiverState(models.TextChoices):
+    """A waiver's decision state; whether an approved one is still in force depends on the day."""
+
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"

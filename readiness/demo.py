@@ -38,8 +38,8 @@ from readiness.snapshots.recompute import rebuild_history
 from readiness.snapshots.refresh import refresh_clouds
 
 DEMO_PASSWORD = "readiness-demo"
-# v2: its staffing coverage lines (PPL-01, PPL-03) are set by the staffing check from the rosters.
-FRAMEWORK_FILE = Path(__file__).resolve().parent / "frameworks" / "support-readiness-v2.yaml"
+# v3: v2 (staffing coverage lines PPL-01, PPL-03 set by the staffing check from the rosters) plus launch gates.
+FRAMEWORK_FILE = Path(__file__).resolve().parent / "frameworks" / "support-readiness-v3.yaml"
 PROGRAM_MANAGERS_GROUP = "Program managers"
 HISTORY_DAYS = 330  # back to 60 days before the Day 1 of Germany and Singapore (the launch comparison)
 

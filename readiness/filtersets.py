@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from readiness.choices import ItemStatus, Pillar
-from readiness.models import ChecklistItem, overdue_condition
+from readiness.models import WAIVED, ChecklistItem, overdue_condition
 
 YES_NO = (("true", "Yes"), ("false", "No"))
 
@@ -42,7 +42,10 @@ class ChecklistItemFilterSet(django_filters.FilterSet):
         return queryset.filter(owner_id=int(value))
 
     def filter_overdue(self, queryset, name, value):
-        overdue = overdue_condition(timezone.localdate())
+        # A waived item is not overdue (its effective status is "waived").
+        today = timezone.localdate()
+        overdue = overdue_condition(today) & ~WAIVED
+        queryset = queryset.with_waiver_flag(today)
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
     def filter_gating(self, queryset, name, value):

@@ -134,3 +134,41 @@ def _parse_pair(value: str) -> tuple[int, int] | None:
             and 0 < int(item_id) <= MAX_ID and 0 < int(version) <= MAX_ID):
         return int(item_id), int(version)
     return None
+
+
+class IsoDateField(forms.DateField):
+    """YYYY-MM-DD only: a date in any other shape is refused, never guessed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(input_formats=["%Y-%m-%d"], **kwargs)
+
+
+class WaiverRequestForm(forms.Form):
+    reason = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Why the item will not be done by its date.")
+    compensating_control = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                                           help_text="What limits the risk while the item stays open.")
+    expires_on = IsoDateField(label="Expires on", help_text="The last day the waiver applies.")
+
+
+class WaiverDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=(("approve", "Approve"), ("reject", "Reject")))
+    note = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+WAIVER_FILTER_STATES = (("", "Any state"), ("requested", "Requested"), ("in_force", "In force"),
+                        ("expired", "Expired"), ("rejected", "Rejected"), ("withdrawn", "Withdrawn"))
+
+
+class WaiverFilterForm(forms.Form):
+    state = forms.ChoiceField(choices=WAIVER_FILTER_STATES, required=False)
+    cloud = forms.ChoiceField(choices=(), required=False)
+
+    def __init__(self, *args: Any, clouds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cloud"].choices = [("", "Every cloud"), *clouds]
+
+
+class FrameworkUploadForm(forms.Form):
+    file = forms.FileField(label="Framework file (YAML)")

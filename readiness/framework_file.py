@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from readiness import checks
 from readiness.choices import ChangeSource, Pillar
+from readiness.framework_sections import sections
 from readiness.models import AREA_REGEX, CHECK_REGEX, REQUIREMENT_CODE_REGEX, Framework, Requirement
 
 FRAMEWORK_KEYS = {"slug", "name", "version", "description"}
@@ -67,6 +68,7 @@ class FrameworkSpec:
     description: str
     requirements: tuple[RequirementSpec, ...]
     sha256: str
+    extra: tuple[tuple[str, Any], ...] = ()  # registered sections (readiness.framework_sections), by name
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def parse_framework(text: str, source: str = "<framework>") -> FrameworkSpec:
         line = root.start_mark.line + 1 if root is not None else 1
         raise FrameworkFileError(source, [Problem(line, "the file must be a mapping with "
                                                         "'framework' and 'requirements'")])
-    top = _mapping(root, {"framework", "requirements"}, "the file", problems)
+    extra_sections = sections()
+    top = _mapping(root, {"framework", "requirements", *extra_sections}, "the file", problems)
     header = top.get("framework")
     header_values: dict[str, Any] = {}
     if header is None:
@@ -114,13 +117,17 @@ def parse_framework(text: str, source: str = "<framework>") -> FrameworkSpec:
             if spec is not None:
                 specs.append(spec)
 
+    extra = tuple((name, extra_sections[name].check(top[name][1], problems))
+                  for name in sorted(extra_sections) if name in top)
     if problems:
         raise FrameworkFileError(source, sorted(problems, key=lambda p: p.line))
-    # Hash the content, not the text, so that comments and layout are not "changes".
-    content = {"framework": header_values, "requirements": [_hashed(spec) for spec in specs]}
+    # Hash the content, not the text, so that comments and layout are not "changes"; files
+    # without the optional sections keep the hash they were loaded with.
+    content = {"framework": header_values, "requirements": [_hashed(spec) for spec in specs], **dict(extra)}
     return FrameworkSpec(
         requirements=tuple(specs),
         sha256=hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest(),
+        extra=extra,
         **header_values,
     )
 
@@ -159,6 +166,9 @@ def load_framework(spec: FrameworkSpec, *, actor: Any = None, source: str = "<fr
              for position, r in enumerate(spec.requirements, start=1)],
             Requirement, default_user=user, custom_historical_attrs={"change_source": ChangeSource.IMPORT},
         )
+        registered = sections()
+        for name, data in spec.extra:
+            registered[name].store(framework, data, user)
     return LoadResult(framework, created=True)
 
 

@@ -7,13 +7,21 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from clouds.audit import audit_trail
 from clouds.models import Cloud, Partner
 from readiness import checks
-from readiness.choices import OPEN_STATUSES, FindingSeverity, ItemStatus, Level, Pillar, SnapshotScope
+from readiness.choices import (
+    OPEN_STATUSES,
+    FindingSeverity,
+    ItemStatus,
+    Level,
+    Pillar,
+    SnapshotScope,
+    WaiverState,
+)
 
 REQUIREMENT_CODE_REGEX = r"^[A-Z]{3}-[0-9]{2,3}$"
 AREA_REGEX = r"^[a-z][a-z0-9-]*$"
@@ -122,6 +130,27 @@ class Checklist(models.Model):
         return f"{self.cloud} - {self.framework} ({state})"
 
 
+class FrameworkMove(models.Model):
+    """A cloud moved from one framework version to another (readiness.services.start_checklist):
+    which item ids retired and which item replaced each (same requirement code), for partner tools."""
+
+    cloud = models.ForeignKey(Cloud, on_delete=models.CASCADE, related_name="framework_moves")
+    from_checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="+")
+    to_checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="+")
+    moved_at = models.DateTimeField()
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    # [{"retired_id", "code", "replaced_by_id" (None when the requirement was removed)}]
+    retired_items = models.JSONField(default=list)
+    added_codes = models.JSONField(default=list, help_text="Requirements new in this version.")
+
+    class Meta:
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cloud} moved at {self.moved_at:%Y-%m-%d %H:%M}"
+
+
 class ChecklistItemQuerySet(models.QuerySet):
     """The filters every reader of items repeats, named once."""
 
@@ -138,6 +167,29 @@ class ChecklistItemQuerySet(models.QuerySet):
 
     def gating(self) -> ChecklistItemQuerySet:
         return self.filter(requirement__gating=True)
+
+    def with_waiver_flag(self, day: dt.date) -> ChecklistItemQuerySet:
+        """Alias `under_waiver`: a waiver approved on or before `day` and expiring on or after it
+        covers the item (WAIVED below adds "and the item is open")."""
+        return self.alias(under_waiver=waiver_in_force(day))
+
+    def unwaived(self, day: dt.date) -> ChecklistItemQuerySet:
+        """Without the open items whose waiver is in force on `day` (their effective status is waived)."""
+        return self.with_waiver_flag(day).exclude(WAIVED)
+
+
+def waiver_in_force(day: dt.date) -> Exists:
+    return Exists(Waiver.objects.filter(item=OuterRef("pk")).in_force(day))
+
+
+def waived_until(day: dt.date) -> Subquery:
+    """Annotation: the expiry of the waiver in force on `day` (None without one)."""
+    return Subquery(Waiver.objects.filter(item=OuterRef("pk")).in_force(day).order_by("-expires_on")
+                    .values("expires_on")[:1])
+
+
+# On a queryset with_waiver_flag(day): the open items whose effective status is "waived".
+WAIVED = Q(under_waiver=True, status__in=OPEN_STATUSES)
 
 
 def overdue_condition(today: dt.date) -> Q:
@@ -217,6 +269,8 @@ class ScoreSnapshot(models.Model):
     open_gating_count = models.PositiveIntegerField(default=0)
     done_weight = models.PositiveIntegerField(default=0)
     counted_weight = models.PositiveIntegerField(default=0)
+    waived_count = models.PositiveIntegerField(default=0, help_text="Open items under a waiver: not counted.")
+    waived_weight = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
     forecast_status = models.CharField(max_length=20, blank=True, help_text="Overall rows only.")
     forecast_reason = models.CharField(max_length=40, blank=True)
@@ -329,3 +383,69 @@ class DigestDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"digest to {self.user} on {self.day}"
+
+
+class WaiverQuerySet(models.QuerySet):
+    def in_force(self, day: dt.date) -> WaiverQuerySet:
+        """Approved on or before `day` and expiring on or after it."""
+        return self.filter(state=WaiverState.APPROVED, decided_on__lte=day, expires_on__gte=day)
+
+
+class Waiver(models.Model):
+    """Accepted risk on an open item until an expiry date: requested with a reason and a compensating
+    control, approved or rejected by someone else with the right to (readiness.waivers). While in force
+    the item's effective status is "waived" (readiness.scoring.is_waived_on); the item keeps its status."""
+
+    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="waivers")
+    state = models.CharField(max_length=12, choices=WaiverState.choices, default=WaiverState.REQUESTED)
+    reason = models.TextField(help_text="Why the item will not be done in time.")
+    compensating_control = models.TextField(help_text="What limits the risk meanwhile.")
+    expires_on = models.DateField(help_text="The last day the waiver applies.")
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_by_key = models.CharField(max_length=100, blank=True, help_text="The API key that requested it.")
+    requested_for_partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Set when partner staff or a partner key asked: the cloud's program manager may then decide.")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True, help_text="The portal's day of the decision.")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decision_note = models.TextField(blank=True)
+    objects = WaiverQuerySet.as_manager()
+    history = audit_trail()
+
+    class Meta:
+        ordering = ["expires_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=WaiverState.values), name="waiver_state_valid"),
+            models.CheckConstraint(condition=~Q(reason="") & ~Q(compensating_control=""),
+                                   name="waiver_reason_and_control"),
+            models.CheckConstraint(
+                condition=~Q(state__in=[WaiverState.APPROVED, WaiverState.REJECTED])
+                | Q(decided_at__isnull=False, decided_on__isnull=False),
+                name="waiver_decision_has_date"),
+            models.CheckConstraint(
+                condition=~Q(state=WaiverState.REQUESTED) | Q(decided_at__isnull=True, decided_on__isnull=True),
+                name="waiver_request_undecided"),
+            models.UniqueConstraint(fields=["item"], condition=Q(state=WaiverState.REQUESTED),
+                                    name="waiver_one_request_per_item"),
+        ]
+        indexes = [models.Index(fields=["item", "state", "expires_on"], name="waiver_item_state")]
+
+    def __str__(self) -> str:
+        return f"Waiver #{self.pk} ({self.state}, until {self.expires_on})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("readiness:waiver", kwargs={"pk": self.pk})
+
+    def is_in_force(self, day: dt.date) -> bool:
+        return (self.state == WaiverState.APPROVED and self.decided_on is not None
+                and self.decided_on <= day <= self.expires_on)
+
+    def display_state(self, day: dt.date) -> str:
+        """Requested, approved, rejected, withdrawn, or expired (approved, past its expiry)."""
+        if self.state == WaiverState.APPROVED and self.expires_on < day:
+            return "expired"
+        return self.state

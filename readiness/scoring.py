@@ -70,6 +70,16 @@ def is_overdue(status: str, due_date: dt.date | None, today: dt.date) -> bool:
     return is_open(status) and due_date is not None and due_date < today
 
 
+def is_waived_on(item: ItemFacts, day: dt.date) -> bool:
+    """An open item under a waiver approved on or before `day` that expires on or after it.
+
+    Its effective status is "waived": not counted (like not applicable) and not open,
+    so neither overdue nor an open gating item. A done item is done, waiver or not.
+    """
+    return (is_open(item.status) and item.waived_from is not None and item.waived_until is not None
+            and item.waived_from <= day <= item.waived_until)
+
+
 @dataclass(frozen=True)
 class ItemFacts:
     """What scoring needs to know of one checklist item (or `count` identical ones)."""
@@ -82,6 +92,9 @@ class ItemFacts:
     completed_on: dt.date | None = None
     status_changed_on: dt.date | None = None
     count: int = 1
+    # An approved waiver's span (approval day to expiry day, both included); see is_waived_on.
+    waived_from: dt.date | None = None
+    waived_until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,8 @@ class Totals:
     blocked: int = 0
     open_gating: int = 0
     overdue_gating: int = 0
+    waived: int = 0  # open items under a waiver in force: left out of every count above
+    waived_weight: int = 0
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(*(a + b for a, b in zip(_astuple(self), _astuple(other), strict=True)))
@@ -104,16 +119,21 @@ class Totals:
 
 def _astuple(totals: Totals) -> tuple[int, ...]:
     return (totals.counted_weight, totals.done_weight, totals.counted, totals.done, totals.open,
-            totals.overdue, totals.blocked, totals.open_gating, totals.overdue_gating)
+            totals.overdue, totals.blocked, totals.open_gating, totals.overdue_gating, totals.waived,
+            totals.waived_weight)
 
 
 def totals_by_pillar(items: Iterable[ItemFacts], today: dt.date) -> dict[str, Totals]:
     """Per-pillar totals of items as they stand today (every pillar present)."""
-    sums = {pillar: [0] * 9 for pillar in PILLARS}
+    sums = {pillar: [0] * 11 for pillar in PILLARS}
     for item in items:
         if not is_counted(item.status):
             continue
         row, n, w = sums[item.pillar], item.count, item.weight * item.count
+        if is_waived_on(item, today):
+            row[9] += n
+            row[10] += w
+            continue
         row[0] += w
         row[2] += n
         if item.status == DONE:
@@ -142,7 +162,7 @@ def item_as_of(item: ItemFacts, day: dt.date) -> ItemFacts:
     elif status == BLOCKED and item.status_changed_on is not None and item.status_changed_on > day:
         status = IN_PROGRESS
     return ItemFacts(item.pillar, item.weight, item.gating, status, item.due_date, item.completed_on,
-                     item.status_changed_on, item.count)
+                     item.status_changed_on, item.count, item.waived_from, item.waived_until)
 
 
 # -- scores --------------------------------------------------------------------

@@ -21,14 +21,14 @@ from simple_history.utils import bulk_create_with_history
 from clouds.models import Cloud
 from readiness import checks
 from readiness.audit import fields_changed_since
-from readiness.choices import ChangeSource
+from readiness.choices import ChangeSource, WaiverState
 from readiness.item_changes import (
     EDITABLE_ITEM_FIELDS,
     WRITTEN_FIELDS,
     apply_changes,
     reject_unknown_fields,
 )
-from readiness.models import Checklist, ChecklistItem, Framework
+from readiness.models import Checklist, ChecklistItem, Framework, FrameworkMove, Waiver
 from readiness.snapshots.freshness import mark_stale
 from readiness.validation import error_dict
 
@@ -115,10 +115,12 @@ def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any,
                 "is not allowed."
             )
         carried: dict[str, dict[str, Any]] = {}
+        retired_ids: dict[str, int] = {}
         if previous is not None:
             for row in ChecklistItem.objects.filter(checklist=previous).values(
-                "requirement__code", *CARRIED_OVER_FIELDS
+                "pk", "requirement__code", *CARRIED_OVER_FIELDS
             ):
+                retired_ids[row["requirement__code"]] = row.pop("pk")
                 carried[row.pop("requirement__code")] = row
             previous.is_active = False
             previous._change_source = source
@@ -133,6 +135,15 @@ def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any,
              for requirement in framework.requirements.all()],
             ChecklistItem, default_user=user, custom_historical_attrs=_audit_attrs(actor, source),
         )
+        if previous is not None:
+            new_ids = dict(ChecklistItem.objects.filter(checklist=checklist).values_list("requirement__code", "pk"))
+            _carry_waivers(retired_ids, new_ids, user=user, source=source)
+            FrameworkMove.objects.create(
+                cloud=cloud, from_checklist=previous, to_checklist=checklist, moved_at=timezone.now(), moved_by=user,
+                retired_items=[{"retired_id": old_id, "code": code, "replaced_by_id": new_ids.get(code)}
+                               for code, old_id in sorted(retired_ids.items())],
+                added_codes=sorted(set(new_ids) - set(retired_ids)),
+            )
         mark_stale([cloud.pk])
     return checklist
 
@@ -235,6 +246,19 @@ def preview_item_changes(*, item: ChecklistItem, changes: Mapping[str, Any]) -> 
 
 
 # -- helpers -------------------------------------------------------------------
+
+def _carry_waivers(retired_ids: dict[str, int], new_ids: dict[str, int], *, user, source: str) -> None:
+    """Requested and approved waivers follow their item to the requirement with the same code
+    (their history keeps the item they were asked on)."""
+    moving = (Waiver.objects.filter(item_id__in=[retired_ids[code] for code in retired_ids if code in new_ids],
+                                    state__in=[WaiverState.REQUESTED, WaiverState.APPROVED])
+              .select_related("item__requirement"))
+    for waiver in moving:
+        waiver.item_id = new_ids[waiver.item.requirement.code]
+        waiver._change_source = source
+        waiver._history_user = user
+        waiver.save(update_fields=["item"])
+
 
 def _refuse_hand_edits_of_checked(item: ChecklistItem, source: str) -> None:
     """An item whose requirement names an automatic check is set by that check's job alone."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from readiness.views import checklist, editing, risks
+from readiness.views import checklist, editing, frameworks, risks, waivers
 
 app_name = "readiness"
 
@@ -13,4 +13,12 @@ urlpatterns = [
     path("my-items/", checklist.my_items, name="my_items"),
     path("risks/", risks.risks, name="risks"),
     path("risks/<int:pk>/acknowledge/", risks.acknowledge, name="risk_acknowledge"),
+    path("items/<int:pk>/waiver/", waivers.waiver_request, name="waiver_request"),
+    path("waivers/", waivers.waiver_register, name="waivers"),
+    path("waivers/<int:pk>/", waivers.waiver_detail, name="waiver"),
+    path("waivers/<int:pk>/decide/", waivers.waiver_decide, name="waiver_decide"),
+    path("waivers/<int:pk>/withdraw/", waivers.waiver_withdraw, name="waiver_withdraw"),
+    path("frameworks/", frameworks.framework_list, name="frameworks"),
+    path("frameworks/load/", frameworks.framework_load, name="framework_load"),
+    path("frameworks/<int:pk>/upgrade/", frameworks.framework_upgrade, name="framework_upgrade"),
 ]

@@ -25,9 +25,25 @@ SMALL_FRAMEWORK = [
 ]
 
 
-def framework_yaml(requirements=SMALL_FRAMEWORK, *, slug: str = "test-readiness", version: int = 1) -> str:
+# (code, name, offset from Day 1, criteria as written in the file)
+SMALL_GATES = [
+    ("design-review", "Design review", -90, {"min_score": 40}),
+    ("go-no-go", "Go/no-go", -7, {"min_score": 90, "no_open_gating": True, "staffing_met": True}),
+    ("hypercare-exit", "Hypercare exit", 30, {"no_open_gating": True, "operations_not_critical": True}),
+]
+
+
+def framework_yaml(requirements=SMALL_FRAMEWORK, *, slug: str = "test-readiness", version: int = 1,
+                   gates=()) -> str:
     lines = ["framework:", f"  slug: {slug}", "  name: Test readiness", f"  version: {version}",
-             "  description: A small framework for tests.", "requirements:"]
+             "  description: A small framework for tests."]
+    if gates:
+        lines.append("gates:")
+        for code, name, offset, criteria in gates:
+            lines += [f"  - code: {code}", f"    name: {name}", f"    offset_days: {offset}", "    criteria:"]
+            lines += [f"      {key}: {str(value).lower() if isinstance(value, bool) else value}"
+                      for key, value in criteria.items()]
+    lines.append("requirements:")
     for code, pillar, area, weight, gating in requirements:
         lines += [
             f"  - code: {code}",
@@ -41,8 +57,9 @@ def framework_yaml(requirements=SMALL_FRAMEWORK, *, slug: str = "test-readiness"
     return "\n".join(lines) + "\n"
 
 
-def make_framework(requirements=SMALL_FRAMEWORK, *, slug: str = "test-readiness", version: int = 1) -> Framework:
-    spec = parse_framework(framework_yaml(requirements, slug=slug, version=version))
+def make_framework(requirements=SMALL_FRAMEWORK, *, slug: str = "test-readiness", version: int = 1,
+                   gates=()) -> Framework:
+    spec = parse_framework(framework_yaml(requirements, slug=slug, version=version, gates=gates))
     return load_framework(spec).framework
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, PartnerAPIKey, Profile
+from launches.models import Day1Change, Decision, DecisionCondition, Gate
 from operations.models import MetricCatalog, MetricDefinition, MetricTarget, MetricValue
 from people.models import Screening, StaffingRequirement, StaffMember, Training
 from readiness.models import (
@@ -19,6 +20,7 @@ from readiness.models import (
     Framework,
     Requirement,
     ScoreSnapshot,
+    Waiver,
 )
 from tests.builders import active_checklist, make_cloud, make_user
 
@@ -94,6 +96,44 @@ def twice(make):
 
 def update_item_row(world, **fields):
     ChecklistItem.objects.filter(pk=item_of(world).pk).update(**fields)
+
+
+def gate(world, **fields):
+    values = {"framework": world.framework, "code": "go-no-go", "name": "Go/no-go", "offset_days": -7, "position": 1,
+              "min_score": Decimal("90.0")}
+    values.update(fields)
+    return Gate.objects.create(**values)
+
+
+def decision(world, **fields):
+    values = {"cloud": world.cloud_a, "framework": world.framework, "gate_code": "go-no-go", "gate_name": "Go/no-go",
+              "outcome": "go", "decided_by_name": "Chair", "attendees": "Anna", "rationale": "Ready.",
+              "decided_at": timezone.now(), "decided_on": dt.date(2026, 1, 1), "evidence": "{}",
+              "evidence_sha256": "0" * 64}
+    values.update(fields)
+    return Decision.objects.create(**values)
+
+
+def condition(world, **fields):
+    values = {"position": 1, "text": "Rehearse", "owner": world.pm_assigned, "due_on": dt.date(2026, 1, 8)}
+    values.update(fields)
+    if "decision" not in values:
+        values["decision"] = decision(world)
+    return DecisionCondition.objects.create(**values)
+
+
+def day1_change(world, **fields):
+    values = {"cloud": world.cloud_a, "previous_day1": dt.date(2026, 1, 1), "new_day1": dt.date(2026, 2, 1),
+              "reason": "Vendor slip", "changed_at": timezone.now()}
+    values.update(fields)
+    return Day1Change.objects.create(**values)
+
+
+def waiver(world, **fields):
+    values = {"item": item_of(world), "reason": "Late tooling", "compensating_control": "Manual checks",
+              "expires_on": dt.date(2026, 6, 1), "requested_at": timezone.now()}
+    values.update(fields)
+    return Waiver.objects.create(**values)
 
 
 BAD_ROWS = {
@@ -182,12 +222,31 @@ BAD_ROWS = {
     "metric_target_not_negative": lambda w: metric_target(w, target=Decimal(-1)),
     "metric_value_unique_day": lambda w: twice(lambda **extra: metric_value(w, **extra)),
     "metric_value_not_negative": lambda w: metric_value(w, value=Decimal(-1)),
+    "gate_code_unique": lambda w: [gate(w, position=n) for n in (1, 2)],
+    "gate_code_format": lambda w: gate(w, code="Go No"),
+    "gate_offset_range": lambda w: gate(w, offset_days=-731),
+    "gate_min_score_0_100": lambda w: gate(w, min_score=Decimal("100.1")),
+    "gate_has_a_criterion": lambda w: gate(w, min_score=None),
+    "decision_outcome_valid": lambda w: decision(w, outcome="maybe"),
+    "decision_rationale_and_decider": lambda w: decision(w, decided_by_name=""),
+    "decision_sha256_format": lambda w: decision(w, evidence_sha256="A" * 64),
+    "decision_gate_code_format": lambda w: decision(w, gate_code="go_no_go"),
+    "condition_position_unique": lambda w: (lambda d: [condition(w, decision=d) for _ in range(2)])(decision(w)),
+    "condition_text_required": lambda w: condition(w, text=""),
+    "condition_done_has_note": lambda w: condition(w, done_at=timezone.now(), done_note=""),
+    "day1_change_reason_required": lambda w: day1_change(w, reason=""),
+    "day1_change_changes_something": lambda w: day1_change(w, new_day1=dt.date(2026, 1, 1)),
+    "waiver_state_valid": lambda w: waiver(w, state="finished"),
+    "waiver_reason_and_control": lambda w: waiver(w, compensating_control=""),
+    "waiver_decision_has_date": lambda w: waiver(w, state="approved", decided_at=timezone.now()),
+    "waiver_request_undecided": lambda w: waiver(w, decided_at=timezone.now(), decided_on=dt.date(2026, 1, 1)),
+    "waiver_one_request_per_item": lambda w: [waiver(w) for _ in range(2)],
 }
 
 
 def project_constraint_names():
     names = set()
-    for app_label in ("clouds", "readiness", "people", "operations"):
+    for app_label in ("clouds", "readiness", "people", "operations", "launches", "dashboards"):
         for model in apps.get_app_config(app_label).get_models():
             names.update(constraint.name for constraint in model._meta.constraints)
     return names
@@ -210,3 +269,16 @@ def test_a_completed_item_with_completion_time_is_accepted(world):
     update_item_row(world, status="done", completed_at=timezone.now())
     make_cloud("ok-launched", stage="launched", day1_date=dt.date(2026, 1, 1))
     make_user("has-partner", role="partner_staff", partner=world.partner_a)
+
+
+def test_launch_and_waiver_rows_at_the_limits_are_accepted(world):
+    gate(world, code="design-review", offset_days=-730, min_score=Decimal("0.0"))
+    gate(world, code="hypercare-exit", offset_days=365, min_score=Decimal("100.0"))
+    gate(world, code="staffing", min_score=None, staffing_met=True)
+    condition(world, done_at=timezone.now(), done_note="Rehearsed")
+    condition(world, position=2, decision=Decision.objects.get())
+    day1_change(world, previous_day1=None)
+    day1_change(world, new_day1=None)
+    waiver(world, state="approved", decided_at=timezone.now(), decided_on=dt.date(2026, 1, 1))
+    waiver(world)  # requested, beside the approved one
+    waiver(world, state="withdrawn")

@@ -64,3 +64,24 @@ class StrictTextField(serializers.CharField):
         if any(ord(char) < 32 or ord(char) == 127 for char in data):
             self.fail("control")
         return super().to_internal_value(data)
+
+
+class StrictObjectSerializer(serializers.Serializer):
+    """A JSON object with only the declared fields: anything else is named as an unknown field."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: "5", 5.0 and true are refused, not converted."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -1,6 +1,6 @@
 """/people/import/: a CSV roster uploaded (or pasted) in the browser, all or nothing.
 
-One of the pages that take a file (config.uploads.takes_a_csv_file).
+One of the pages that take a file (config.uploads.takes_a_file).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clouds.choices import ChangeSource
-from config.uploads import takes_a_csv_file, uploaded_or_pasted
+from config.uploads import takes_a_file, uploaded_or_pasted
 from people.access import may_write_people
 from people.roster_import import COLUMNS, EXAMPLE, RosterRefused, import_roster
 
 
-@takes_a_csv_file
+@takes_a_file
 @login_required
 def import_roster_page(request: HttpRequest) -> HttpResponse:
     if not may_write_people(request.user):

@@ -8,7 +8,7 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clouds.api.strict import StrictDateField
+from clouds.api.strict import StrictDateField, StrictIntegerField, StrictObjectSerializer
 from clouds.models import Partner
 from readiness.api.conflicts import ChangedSinceSerializer
 from readiness.choices import ItemStatus
@@ -88,23 +88,11 @@ class PartnerSlugField(serializers.CharField):
         pass  # the value is a Partner by now; CharField's text validators ran on the slug
 
 
-class StrictFieldsMixin:
-    """Unknown fields are errors, not silently ignored."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
-        unknown = sorted(set(data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)
-
-
-class ItemChangesSerializer(StrictFieldsMixin, serializers.Serializer):
+class ItemChangesSerializer(StrictObjectSerializer):
     """The editable fields of an item; every one optional (PATCH semantics)."""
 
     status = serializers.ChoiceField(choices=ItemStatus.choices, required=False)
-    owner = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    owner = StrictIntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     accountable_partner = PartnerSlugField(required=False, allow_null=True,
                                            help_text="Slug of a partner working on the item's cloud.")
     due_date = StrictDateField(required=False, allow_null=True)
@@ -120,8 +108,8 @@ class ItemChangesSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class BulkRowSerializer(ItemChangesSerializer):
-    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    version = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    id = StrictIntegerField(min_value=1, max_value=2**63 - 1)
+    version = StrictIntegerField(min_value=1, max_value=2**63 - 1)
 
     def validate(self, attrs):
         if len(attrs) <= 2:
@@ -129,7 +117,7 @@ class BulkRowSerializer(ItemChangesSerializer):
         return attrs
 
 
-class BulkRequestSerializer(StrictFieldsMixin, serializers.Serializer):
+class BulkRequestSerializer(StrictObjectSerializer):
     items = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=500)
 
 

@@ -1,11 +1,13 @@
 from rest_framework.routers import SimpleRouter
 
-from readiness.api import findings, views
+from readiness.api import findings, moves, views, waivers
 
 router = SimpleRouter(trailing_slash=True)
 router.register("items", views.ItemViewSet, basename="item")
 router.register("clouds", views.CloudViewSet, basename="cloud")
 router.register("frameworks", views.FrameworkViewSet, basename="framework")
 router.register("findings", findings.FindingViewSet, basename="finding")
+router.register("waivers", waivers.WaiverViewSet, basename="waiver")
+router.register("framework-moves", moves.FrameworkMoveViewSet, basename="framework-move")
 
 urlpatterns = router.urls

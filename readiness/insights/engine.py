@@ -44,7 +44,7 @@ def gather(cloud_ids: list[int] | None, today: dt.date, thresholds: InsightThres
         cloud_id__in=ids).values_list("cloud_id", "framework__slug", "framework__version")}
     newest = dict(Framework.objects.values("slug").annotate(newest=Max("version")).values_list("slug", "newest"))
     items: dict[int, list[ItemFact]] = {cloud_id: [] for cloud_id in ids}
-    for row in (ChecklistItem.objects.active().of_clouds(ids).open()
+    for row in (ChecklistItem.objects.active().of_clouds(ids).open().unwaived(today)
                 .annotate(changed_on=TruncDate("status_changed_at"), updated_on=TruncDate("updated_at"))
                 .order_by("requirement__position")
                 .values_list("checklist__cloud_id", "pk", "requirement__code", "requirement__pillar",

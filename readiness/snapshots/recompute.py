@@ -29,7 +29,8 @@ from readiness.snapshots.thresholds import current_thresholds
 
 _SNAPSHOT_FIELDS = [
     "score", "level", "reason", "counted_count", "done_count", "open_count", "overdue_count", "blocked_count",
-    "open_gating_count", "done_weight", "counted_weight", "computed_at", "forecast_status", "forecast_reason",
+    "open_gating_count", "done_weight", "counted_weight", "waived_count", "waived_weight", "computed_at",
+    "forecast_status", "forecast_reason",
     "projected_date", "days_late",
 ]
 
@@ -155,7 +156,8 @@ def _snapshot(cloud_id, scope, day, value, totals: scoring.Totals, now) -> Score
         cloud_id=cloud_id, scope=scope, day=day, score=value, level="", reason="", computed_at=now,
         counted_count=totals.counted, done_count=totals.done, open_count=totals.open,
         overdue_count=totals.overdue, blocked_count=totals.blocked, open_gating_count=totals.open_gating,
-        done_weight=totals.done_weight, counted_weight=totals.counted_weight,
+        done_weight=totals.done_weight, counted_weight=totals.counted_weight, waived_count=totals.waived,
+        waived_weight=totals.waived_weight,
     )
 
 

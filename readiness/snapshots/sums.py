@@ -12,15 +12,18 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
-from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar
-from readiness.models import ChecklistItem, overdue_condition
+from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar, WaiverState
+from readiness.models import WAIVED, ChecklistItem, Waiver, overdue_condition
 from readiness.scoring import ItemFacts, Totals
 
 DONE = Q(status=ItemStatus.DONE)
-COUNTED = ~Q(status=ItemStatus.NOT_APPLICABLE)
+# Counted: neither not applicable nor waived. Querysets filtered or aggregated with it carry the
+# `under_waiver` alias (ChecklistItemQuerySet.with_waiver_flag; active_items adds it).
+COUNTED = ~Q(status=ItemStatus.NOT_APPLICABLE) & ~WAIVED
 _WEIGHT = "requirement__weight"
 
 
@@ -34,8 +37,9 @@ def done_and_counted() -> dict:
     }
 
 
-def active_items(cloud_ids: Iterable[int]):
-    return ChecklistItem.objects.active().of_clouds(cloud_ids)
+def active_items(cloud_ids: Iterable[int], today: dt.date | None = None):
+    """Active items of the clouds, flagged with whether a waiver is in force on `today`."""
+    return ChecklistItem.objects.active().of_clouds(cloud_ids).with_waiver_flag(today or timezone.localdate())
 
 
 def pillar_totals(cloud_ids: Iterable[int], today: dt.date) -> dict[int, dict[str, Totals]]:
@@ -43,17 +47,19 @@ def pillar_totals(cloud_ids: Iterable[int], today: dt.date) -> dict[int, dict[st
     cloud_ids = list(cloud_ids)
     overdue = overdue_condition(today)
     gating = Q(requirement__gating=True)
-    open_ = Q(status__in=OPEN_STATUSES)
+    open_ = Q(status__in=OPEN_STATUSES) & ~WAIVED
     rows = (
-        active_items(cloud_ids)
+        active_items(cloud_ids, today)
         .values("checklist__cloud_id", "requirement__pillar")
         .annotate(
             **done_and_counted(),
             open=Count("id", filter=open_),
-            overdue=Count("id", filter=overdue),
-            blocked=Count("id", filter=Q(status=ItemStatus.BLOCKED)),
+            overdue=Count("id", filter=overdue & ~WAIVED),
+            blocked=Count("id", filter=Q(status=ItemStatus.BLOCKED) & ~WAIVED),
             open_gating=Count("id", filter=open_ & gating),
-            overdue_gating=Count("id", filter=overdue & gating),
+            overdue_gating=Count("id", filter=overdue & gating & ~WAIVED),
+            waived=Count("id", filter=WAIVED),
+            waived_weight=Coalesce(Sum(_WEIGHT, filter=WAIVED), Value(0)),
         )
         .order_by()
     )
@@ -69,14 +75,19 @@ def item_facts(cloud_ids: Iterable[int]) -> dict[int, list[ItemFacts]]:
     """cloud id -> items grouped by everything scoring looks at, for rebuilding history.
 
     Identical items are folded into one ItemFacts with a count, so this reads
-    far fewer rows than there are items.
+    far fewer rows than there are items. An item's latest approved waiver gives
+    the span it was waived (an earlier, since replaced waiver is not replayed).
     """
     cloud_ids = list(cloud_ids)
+    latest_waiver = (Waiver.objects.filter(item=OuterRef("pk"), state=WaiverState.APPROVED)
+                     .order_by("-decided_on", "-pk"))
     rows = (
-        active_items(cloud_ids)
-        .annotate(completed_on=TruncDate("completed_at"), status_changed_on=TruncDate("status_changed_at"))
+        ChecklistItem.objects.active().of_clouds(cloud_ids)
+        .annotate(completed_on=TruncDate("completed_at"), status_changed_on=TruncDate("status_changed_at"),
+                  waived_from=Subquery(latest_waiver.values("decided_on")[:1]),
+                  waived_until=Subquery(latest_waiver.values("expires_on")[:1]))
         .values("checklist__cloud_id", "requirement__pillar", "requirement__weight", "requirement__gating",
-                "status", "due_date", "completed_on", "status_changed_on")
+                "status", "due_date", "completed_on", "status_changed_on", "waived_from", "waived_until")
         .annotate(count=Count("id"))
         .order_by()
     )
@@ -86,6 +97,7 @@ def item_facts(cloud_ids: Iterable[int]) -> dict[int, list[ItemFacts]]:
             pillar=row["requirement__pillar"], weight=row["requirement__weight"],
             gating=row["requirement__gating"], status=row["status"], due_date=row["due_date"],
             completed_on=row["completed_on"], status_changed_on=row["status_changed_on"], count=row["count"],
+            waived_from=row["waived_from"], waived_until=row["waived_until"],
         ))
     return result
 
@@ -130,7 +142,8 @@ def area_progress(cloud_id: int) -> dict[tuple[str, str], Progress]:
 
 
 def area_sums(items) -> list[dict]:
-    """Per cloud, pillar and area of `items`: the done and counted sums, ordered by pillar and area."""
+    """Per cloud, pillar and area of `items` (flagged with_waiver_flag): the done and counted sums,
+    ordered by pillar and area."""
     return list(items.values(cloud_id=F("checklist__cloud_id"), pillar=F("requirement__pillar"),
                              area=F("requirement__area"))
                 .annotate(**done_and_counted()).order_by("pillar", "area"))

@@ -11,10 +11,11 @@ from django.utils import timezone
 from clouds.access import managed_clouds, users_editing_cloud, visible_clouds
 from readiness.access import editable_items, visible_items
 from readiness.audit import item_history
-from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar
+from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar, WaiverState
 from readiness.filtersets import ChecklistItemFilterSet
 from readiness.forms import BulkEditForm, ItemEditForm
-from readiness.models import Checklist, overdue_condition
+from readiness.models import WAIVED, Checklist, overdue_condition, waived_until
+from readiness.my_items_sections import my_items_sections
 from readiness.scoring import is_overdue
 from readiness.snapshots.reads import live_score
 from readiness.snapshots.sums import area_progress
@@ -38,7 +39,8 @@ def checklist_context(request: HttpRequest, cloud) -> dict:
     base = visible_items(request.user).filter(checklist__cloud=cloud)
     chosen = _chosen_filters(request.GET)
     filterset = ChecklistItemFilterSet(chosen, queryset=base, request=request)
-    items = list(filterset.qs.select_related(*ITEM_RELATIONS).order_by("requirement__position"))
+    items = list(filterset.qs.select_related(*ITEM_RELATIONS).annotate(waived_until=waived_until(today))
+                 .order_by("requirement__position"))
     owners = list(users_editing_cloud(cloud))
     areas_done = area_progress(cloud.pk)
     score = live_score(cloud, today)
@@ -55,7 +57,8 @@ def checklist_context(request: HttpRequest, cloud) -> dict:
                        "progress": areas_done.get((pillar, area))} for area, rows in areas.items()],
         })
     for item in items:
-        item.overdue = is_overdue(item.status, item.due_date, today)
+        item.waived = item.waived_until is not None and item.is_open
+        item.overdue = is_overdue(item.status, item.due_date, today) and not item.waived
     query = request.GET.urlencode()
     return {
         "cloud": cloud, "checklist": active, "pillars": pillars, "today": today, "score": score,
@@ -81,12 +84,19 @@ def _chosen_filters(query: QueryDict) -> QueryDict | None:
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(visible_items(request.user).select_related(*ITEM_RELATIONS), pk=pk)
-    can_edit = editable_items(request.user).filter(pk=pk).exists() and not item.requirement.auto_check
+    editable = editable_items(request.user).filter(pk=pk).exists()
+    can_edit = editable and not item.requirement.auto_check
     form = None
     if can_edit:
         form = ItemEditForm(owners=users_editing_cloud(item.checklist.cloud), item=item)
+    today = timezone.localdate()
+    waivers = list(item.waivers.select_related("requested_by", "decided_by").order_by("-requested_at"))
+    for waiver in waivers:
+        waiver.shown_state = waiver.display_state(today)
+    pending = any(w.state == WaiverState.REQUESTED or w.is_in_force(today) for w in waivers)
     return render(request, "readiness/item_detail.html", {
-        "item": item, "form": form, "history": item_history(item), "today": timezone.localdate(),
+        "item": item, "form": form, "history": item_history(item), "today": today, "waivers": waivers,
+        "may_request_waiver": editable and item.is_open and not pending,
     })
 
 
@@ -102,9 +112,10 @@ def my_items(request: HttpRequest) -> HttpResponse:
     open_q = Q(status__in=OPEN_STATUSES)
     items = (
         visible_items(request.user).filter(owner=request.user).select_related(*ITEM_RELATIONS)
+        .with_waiver_flag(today)
         .annotate(rank=Case(
-            When(overdue_condition(today), then=Value(0)),
-            When(open_q, then=Value(1)),
+            When(overdue_condition(today) & ~WAIVED, then=Value(0)),
+            When(open_q & ~WAIVED, then=Value(1)),
             default=Value(2), output_field=IntegerField(),
         ))
         .order_by("rank", "due_date", "checklist__cloud__name", "requirement__position")
@@ -114,6 +125,7 @@ def my_items(request: HttpRequest) -> HttpResponse:
         item.overdue = item.rank == 0
     return render(request, "readiness/my_items.html", {
         "items": rows, "today": today, "overdue_count": sum(1 for item in rows if item.overdue),
+        "sections": my_items_sections(request.user, today),
         "open_count": sum(1 for item in rows if item.rank < 2),
     })
 

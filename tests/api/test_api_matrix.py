@@ -5,13 +5,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from launches.choices import Outcome
+from launches.services import ConditionInput, record_decision
+from readiness.choices import ChangeSource
+from readiness.models import Waiver
+from readiness.waivers import request_waiver
 from tests.api.conftest import with_key
 from tests.builders import active_checklist
+from tests.launches import conftest as launches_conftest
 
-SESSIONS = ["admin", "pm_assigned", "pm_unassigned", "executive", "partner_user", "other_partner_user"]
+gated = launches_conftest.gated  # the cast on a framework version with gates (tests/launches)
+
+# no_role: a signed-in user without a portal role; sees no cloud, writes nothing.
+SESSIONS = ["admin", "pm_assigned", "pm_unassigned", "executive", "partner_user", "other_partner_user", "no_role"]
 KEYS = ["own_key", "other_key", "revoked_key", "expired_key", "no_key"]
 CALLERS = SESSIONS + KEYS
 UNAUTHENTICATED = {"revoked_key": 401, "expired_key": 401, "no_key": 401}
@@ -49,20 +61,27 @@ def named(caller, cloud):
 
 
 def staff_create(caller, cloud):
-    # Executives may not write people at all; anyone else naming a cloud they may not staff gets a 400.
-    return UNAUTHENTICATED.get(caller) or (201 if caller in EDITS[cloud] else 403 if caller == "executive"
-                                           else 400)
+    # Executives (and users without a role) may not write people at all; anyone else naming a cloud they
+    # may not staff gets a 400.
+    return UNAUTHENTICATED.get(caller) or (201 if caller in EDITS[cloud] else 403
+                                           if caller in ("executive", "no_role") else 400)
 
 
 def staff_bulk(caller, cloud):
-    return UNAUTHENTICATED.get(caller) or (200 if caller in EDITS[cloud] else 403 if caller == "executive"
-                                           else 400)
+    return UNAUTHENTICATED.get(caller) or (200 if caller in EDITS[cloud] else 403
+                                           if caller in ("executive", "no_role") else 400)
 
 
 def metrics_bulk(caller, cloud):
     # Callers who report for no cloud at all get 403; a cloud they do not report for is a bad row (400).
     return UNAUTHENTICATED.get(caller) or (200 if caller in EDITS[cloud] else 403
-                                           if caller in ("executive", "pm_unassigned") else 400)
+                                           if caller in ("executive", "pm_unassigned", "no_role") else 400)
+
+
+def waiver_create(caller, cloud):
+    # Whoever may change the item asks for its waiver (201); visible but not changeable 403; hidden 404.
+    return UNAUTHENTICATED.get(caller) or (201 if caller in EDITS[cloud] else 403 if caller in SEES[cloud]
+                                           else 404)
 
 
 def anyone_signed_in(caller, cloud):
@@ -97,7 +116,16 @@ EXPECTATIONS = {
     ("/api/v1/metrics/", "GET"): view,  # with ?cloud=<slug>
     ("/api/v1/metrics/definitions/", "GET"): anyone_signed_in,
     ("/api/v1/metrics/bulk/", "POST"): metrics_bulk,
+    ("/api/v1/gates/", "GET"): view,  # with ?cloud=<slug>
+    ("/api/v1/decisions/", "GET"): view,  # with ?cloud=<slug>
+    ("/api/v1/decisions/{id}/", "GET"): view,
+    ("/api/v1/waivers/", "GET"): view,  # with ?cloud=<slug>
+    ("/api/v1/waivers/{id}/", "GET"): view,
+    ("/api/v1/waivers/", "POST"): waiver_create,
+    ("/api/v1/framework-moves/", "GET"): view,  # with ?cloud=<slug>; `gated` moved both clouds to version 2
 }
+# Operations that need the cast on a framework version with gates (tests/launches/conftest.py `gated`).
+GATED = {"/api/v1/gates/", "/api/v1/decisions/", "/api/v1/decisions/{id}/", "/api/v1/framework-moves/"}
 EXTRA_ROUTES = {("/api/schema/", "GET"): public, ("/api/docs/", "GET"): public}
 
 
@@ -138,9 +166,47 @@ def call_staff(api, path, method, cloud, partner):
     return api.patch(url, {"active": False}, format="json", HTTP_IF_MATCH='"1"')
 
 
+def partner_staff_of(world, cloud_name):
+    return world.partner_user if cloud_name == "cloud_a" else world.other_partner_user
+
+
+def call_launches(api, path, world, cloud_name):
+    """A go with conditions at go-no-go (its condition owned by the cloud's partner staff), then the read."""
+    cloud = getattr(world, cloud_name)
+    decision = record_decision(
+        cloud=cloud, gate_code="go-no-go", outcome=Outcome.GO_WITH_CONDITIONS, decided_by_name="Steering committee",
+        attendees="Anna", rationale="Ready enough.", actor=world.admin,
+        conditions=[ConditionInput("Rehearse the Sev-1 bridge", partner_staff_of(world, cloud_name).pk,
+                                   timezone.localdate() + dt.timedelta(days=5))])
+    if "{id}" in path:
+        return api.get(path.format(id=decision.pk))
+    return api.get(f"{path}?cloud={cloud.slug}")
+
+
+def call_waivers(api, path, method, world, cloud_name, item):
+    """A waiver on another item of the cloud, requested by its partner staff; POST asks to waive `item`."""
+    other = active_checklist(getattr(world, cloud_name)).items.get(requirement__code="PRC-01")
+    waiver = request_waiver(item=other, reason="Tooling arrives late", compensating_control="Manual checks",
+                            expires_on=timezone.localdate() + dt.timedelta(days=30),
+                            actor=partner_staff_of(world, cloud_name), source=ChangeSource.BROWSER)
+    if method == "POST":
+        return api.post(path, {"item": item.pk, "reason": "Staff arrive late", "compensating_control": "Overtime",
+                               "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat()},
+                        format="json")
+    if "{id}" in path:
+        return api.get(path.format(id=waiver.pk))
+    return api.get(f"{path}?cloud={getattr(world, cloud_name).slug}")
+
+
 def call(api, path, method, world, cloud_name):
     cloud = getattr(world, cloud_name)
     item = active_checklist(cloud).items.get(requirement__code="PRC-02")
+    if path == "/api/v1/framework-moves/":
+        return api.get(f"{path}?cloud={cloud.slug}"), item
+    if path in GATED:
+        return call_launches(api, path, world, cloud_name), item
+    if "/waivers/" in path:
+        return call_waivers(api, path, method, world, cloud_name, item), item
     if "/metrics/" in path:
         from django.utils import timezone
 
@@ -180,13 +246,20 @@ CASES = [(path, method, caller, cloud) for (path, method) in {**EXPECTATIONS, **
 
 @pytest.mark.parametrize(("path", "method", "caller", "cloud"), CASES,
                          ids=[f"{m} {p} {c} {cl}" for p, m, c, cl in CASES])
-def test_operation_answers_as_expected(api, client, world, keys, settings, path, method, caller, cloud):
+def test_operation_answers_as_expected(request, api, client, world, keys, settings, path, method, caller, cloud):
     settings.REDIS_URL = None
+    if path in GATED:
+        request.getfixturevalue("gated")
     expected = {**EXPECTATIONS, **EXTRA_ROUTES}[(path, method)](caller, cloud)
     response, item = call(authenticate(api, client, world, keys, caller), path, method, world, cloud)
     assert response.status_code == expected, (path, method, caller, cloud, getattr(response, "data", None))
     if expected == 401:
         assert response["WWW-Authenticate"].startswith("Api-Key")
+    if expected == 200 and method == "GET" and path in {*GATED, "/api/v1/waivers/"}:
+        assert len(response.data) >= 1, "the cloud's gates, decisions or waivers are listed"
     item.refresh_from_db()
-    if method in ("PATCH", "POST") and "/staff/" not in path and "/metrics/" not in path:
+    if path == "/api/v1/waivers/":
+        assert Waiver.objects.filter(item=item).exists() == (expected == 201), "only an accepted request is saved"
+        assert item.version == 1, "asking for a waiver leaves the item as it is"
+    elif method in ("PATCH", "POST") and "/staff/" not in path and "/metrics/" not in path:
         assert item.version == (2 if expected == 200 else 1)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from clouds import stages
+from launches import terms as launch_terms
 from readiness import terms
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +46,8 @@ VOCABULARIES = {
     "item status": ({terms.NOT_STARTED, terms.IN_PROGRESS, terms.BLOCKED, terms.DONE, terms.NOT_APPLICABLE},
                     "readiness/terms.py"),
     "finding severity": (set(terms.SEVERITIES), "readiness/terms.py"),
+    "decision outcome": ({launch_terms.GO, launch_terms.GO_WITH_CONDITIONS, launch_terms.NO_GO,
+                          launch_terms.POSTPONED}, "launches/terms.py"),
     "lifecycle stage": ({stages.PLANNED, stages.BUILDING, stages.PRE_LAUNCH, stages.LAUNCHED, stages.RETIRED},
                         "clouds/stages.py"),
 }
