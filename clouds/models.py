@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -61,6 +64,15 @@ class Partner(models.Model):
         return self.name
 
 
+EARLIEST_DAY1, LATEST_DAY1 = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def validate_plausible_day1(value: dt.date) -> None:
+    """A launch date between 2000 and 2100: anything else is a typing slip (and gate dates derive from it)."""
+    if not EARLIEST_DAY1 <= value <= LATEST_DAY1:
+        raise ValidationError(f"Day 1 must be between {EARLIEST_DAY1.isoformat()} and {LATEST_DAY1.isoformat()}.")
+
+
 class Cloud(models.Model):
     """A sovereign or government cloud whose support organisation must be ready on Day 1."""
 
@@ -69,7 +81,8 @@ class Cloud(models.Model):
     country_code = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, e.g. DE.")
     kind = models.CharField(max_length=20, choices=CloudKind.choices, default=CloudKind.SOVEREIGN)
     stage = models.CharField(max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.PLANNED)
-    day1_date = models.DateField("Day 1", null=True, blank=True, help_text="Planned or actual launch date.")
+    day1_date = models.DateField("Day 1", null=True, blank=True, help_text="Planned or actual launch date.",
+                                 validators=[validate_plausible_day1])
     compliance_regimes = models.ManyToManyField(ComplianceRegime, blank=True, related_name="clouds")
     program_managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_clouds",

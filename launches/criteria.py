@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from clouds.stages import LAUNCHED, PRE_LAUNCH_STAGES
 from launches.terms import (
@@ -72,6 +73,7 @@ class LaunchFacts:
     staffing: tuple[StaffingLine, ...]  # empty: the cloud has no staffing requirement
     operations_state: str  # operations.health: healthy, watch, critical or no_data
     operations_reason: str = ""
+    waived_gating: int = 0  # gating items among the waived ones
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,13 @@ class CriterionResult:
 
 
 def due_on(day1: dt.date | None, gate: GateSpec) -> dt.date | None:
-    return None if day1 is None else day1 + dt.timedelta(days=gate.offset_days)
+    """Day 1 + offset; None without Day 1 (or, defensively, when the date would leave the calendar)."""
+    if day1 is None:
+        return None
+    try:
+        return day1 + dt.timedelta(days=gate.offset_days)
+    except OverflowError:
+        return None
 
 
 def gate_state(gate: GateSpec, due: dt.date | None, today: dt.date, latest_outcome: str | None,
@@ -112,7 +120,8 @@ def check_criteria(gate: GateSpec, facts: LaunchFacts) -> list[CriterionResult]:
         results.append(CriterionResult(MIN_SCORE, CRITERION_LABELS[MIN_SCORE], f">= {gate.min_score}", actual,
                                        facts.overall is not None and facts.overall >= gate.min_score))
     if gate.no_open_gating:
-        waived = f" ({facts.waived} item(s) waived)" if facts.waived else ""
+        count = facts.waived_gating
+        waived = f" ({count} gating item{'s' if count != 1 else ''} waived)" if count else ""
         results.append(CriterionResult(NO_OPEN_GATING, CRITERION_LABELS[NO_OPEN_GATING], "0 open",
                                        f"{facts.open_gating} open{waived}", facts.open_gating == 0))
     if gate.staffing_met:
@@ -135,8 +144,9 @@ def check_criteria(gate: GateSpec, facts: LaunchFacts) -> list[CriterionResult]:
 
 @dataclass(frozen=True)
 class SlipSummary:
-    moves: int
-    total_days: int  # net days Day 1 moved (later is positive)
+    moves: int  # times Day 1 changed from one date to another (clearing it and setting it again counts once)
+    total_days: int  # net: the current Day 1 minus the first one planned (later is positive)
+    only_later: bool = True  # every move pushed Day 1 later
 
     @property
     def text(self) -> str:
@@ -144,11 +154,25 @@ class SlipSummary:
             return "Day 1 has not moved."
         times = {1: "once", 2: "twice"}.get(self.moves, f"{self.moves} times")
         days = abs(self.total_days)
-        earlier = " earlier" if self.total_days < 0 else ""
-        return f"Day 1 moved {times}, {days} day{'s' if days != 1 else ''}{earlier} in total."
+        span = f"{days} day{'s' if days != 1 else ''}"
+        if self.only_later:
+            return f"Day 1 moved {times}, {span} in total."
+        if self.total_days == 0:
+            return f"Day 1 moved {times} and is back on the date first planned."
+        direction = "later" if self.total_days > 0 else "earlier"
+        return f"Day 1 moved {times}; it is now {span} {direction} than first planned."
 
 
 def slip_summary(changes: Sequence[tuple[dt.date | None, dt.date | None]]) -> SlipSummary:
-    """Moves of a set Day 1 to another date (setting it the first time is not a slip)."""
-    moves = [(before, after) for before, after in changes if before is not None and after is not None]
-    return SlipSummary(len(moves), sum((after - before).days for before, after in moves))
+    """From the Day-1 changes in order (previous, new): the dates Day 1 was set to, in order, ignoring
+    the spells without one; setting it the first time is not a move."""
+    dates: list[dt.date] = []
+    for before, after in changes:
+        if not dates and before is not None:
+            dates.append(before)
+        if after is not None:
+            dates.append(after)
+    steps = [(first, then) for first, then in pairwise(dates) if first != then]
+    if not steps:
+        return SlipSummary(0, 0)
+    return SlipSummary(len(steps), (dates[-1] - dates[0]).days, all(then > first for first, then in steps))

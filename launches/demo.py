@@ -1,7 +1,8 @@
 """Demo launch governance (a seed_demo extension): the Netherlands' no-go at its readiness review
 (T-30) with conditions, an approved waiver and one about to expire; Switzerland's go at its design
 review (T-90); the launched clouds' hypercare exits. Recorded through the services, backdated to
-each gate's date; the frozen evidence is computed from the seeded items as of that day. Added once."""
+each gate's date: the frozen evidence is reconstructed as of that day (launches.past), the way the
+score history is. Added once."""
 
 from __future__ import annotations
 
@@ -50,14 +51,14 @@ def seed_launches(report, today: dt.date) -> None:
 
 
 def _netherlands_slips(report, cloud: Cloud, user, today: dt.date) -> None:
-    """Day 1 moved twice, 41 days in total, before the readiness review. Past history, written as rows:
+    """Day 1 moved twice, 41 days in total, before the design review. Past history, written as rows:
     launches.services.move_day1 records a move made now (and moves the cloud's Day 1)."""
     if cloud.day1_date is None or Day1Change.objects.filter(cloud=cloud).exists():
         return
     now = cloud.day1_date
     first, second = now - dt.timedelta(days=41), now - dt.timedelta(days=21)
     moments = [timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time(10, 0)))
-               for days in (70, 35)]
+               for days in (100, 85)]
     Day1Change.objects.bulk_create([
         Day1Change(cloud=cloud, previous_day1=first, new_day1=second, changed_by=user, changed_at=moments[0],
                    reason="Polder Trusted Cloud's screening backlog: the night shift cannot be staffed in time."),

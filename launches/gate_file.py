@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from launches.choices import Criterion
+from launches.gate_changes import describe_gate_changes
 from launches.models import GATE_CODE_REGEX, Gate
 from readiness.framework_file import Problem, _line, _mapping, _scalar, _text
 from readiness.framework_sections import Section
@@ -134,4 +135,4 @@ def store_gates(framework, gates: list[dict[str, Any]], user) -> None:
     ])
 
 
-GATES_SECTION = Section("gates", check_gates, store_gates)
+GATES_SECTION = Section("gates", check_gates, store_gates, describe_gate_changes)

@@ -16,11 +16,13 @@ from django.utils import timezone
 
 from clouds.access import PortalUser, managed_clouds, partner_id_of, role_of, users_editing_cloud
 from clouds.choices import UserRole
-from clouds.models import Cloud
+from clouds.models import EARLIEST_DAY1, LATEST_DAY1, Cloud
+from clouds.stages import PRE_LAUNCH_STAGES
 from launches import criteria
 from launches.choices import Outcome
 from launches.evidence import build_evidence, freeze
 from launches.models import Day1Change, Decision, DecisionCondition
+from launches.past import day1_on
 from launches.state import gates_of, spec_of
 from readiness.choices import ChangeSource
 from readiness.models import Checklist
@@ -71,7 +73,7 @@ def record_decision(*, cloud: Cloud, gate_code: str, outcome: str, decided_by_na
         if errors:
             raise ValidationError(errors)
         spec = spec_of(gate)
-        due = criteria.due_on(locked.day1_date, spec)
+        due = criteria.due_on(locked.day1_date if today >= timezone.localdate() else day1_on(locked, today), spec)
         framework = Checklist.objects.active().select_related("framework").get(cloud=locked).framework
         text, digest = freeze(build_evidence(locked, spec, due, framework, today, now))
         decision = Decision.objects.create(
@@ -128,10 +130,16 @@ def move_day1(*, cloud: Cloud, new_day1: dt.date | None, reason: str, actor: Any
         errors["reason"] = [f"At most {TEXT_MAX_LENGTH} characters."]
     if new_day1 is not None and (not isinstance(new_day1, dt.date) or isinstance(new_day1, dt.datetime)):
         errors["day1"] = ["A date (YYYY-MM-DD) is required."]
+    elif new_day1 is not None and not EARLIEST_DAY1 <= new_day1 <= LATEST_DAY1:
+        errors["day1"] = [f"Day 1 must be between {EARLIEST_DAY1.isoformat()} and {LATEST_DAY1.isoformat()}."]
     with transaction.atomic():
         locked = Cloud.objects.select_for_update(no_key=True).get(pk=cloud.pk)
         if not errors and locked.day1_date == new_day1:
             errors["day1"] = [f"Day 1 is already {new_day1.isoformat() if new_day1 else 'unset'}."]
+        elif (not errors and new_day1 is not None and locked.stage in PRE_LAUNCH_STAGES
+              and new_day1 < timezone.localdate()):
+            errors["day1"] = ["A cloud not yet launched cannot have its Day 1 in the past; if it went live, "
+                              "set its stage to launched first."]
         if errors:
             raise ValidationError(errors)
         change = Day1Change.objects.create(cloud=locked, previous_day1=locked.day1_date, new_day1=new_day1,
@@ -150,6 +158,8 @@ def _decision_errors(cloud: Cloud, gate, outcome: str, decided_by_name: str, att
     errors: dict[str, list[str]] = {}
     if gate is None:
         errors["gate"] = ["Not a gate of this cloud's framework version."]
+    elif gate.offset_days > 0 and cloud.stage in PRE_LAUNCH_STAGES:
+        errors["gate"] = [f"{gate.name} comes after Day 1; record it once the cloud has launched."]
     if outcome not in Outcome.values:
         errors["outcome"] = [f"Choose one of {', '.join(Outcome.values)}."]
     for field, value in (("decided_by_name", decided_by_name), ("attendees", attendees), ("rationale", rationale)):

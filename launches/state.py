@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count
 
 from launches import criteria
 from launches.criteria import CriterionResult, GateSpec, LaunchFacts, StaffingLine
@@ -19,7 +20,7 @@ from operations.health import NO_DATA
 from operations.summary import health_of
 from people.insight_facts import staffing_facts
 from readiness import scoring
-from readiness.models import Checklist
+from readiness.models import WAIVED, Checklist, ChecklistItem
 from readiness.snapshots.sums import pillar_totals
 from readiness.snapshots.thresholds import current_thresholds
 
@@ -31,6 +32,11 @@ class GateRow:
     state: str
     latest: Decision | None
     criteria: tuple[CriterionResult, ...]
+
+    @property
+    def moved_since_decision(self) -> bool:
+        """The decision in force was taken when the gate had another date (Day 1 moved since)."""
+        return self.latest is not None and self.latest.gate_due_on != self.due_on
 
     @property
     def criteria_met(self) -> bool:
@@ -71,6 +77,9 @@ def launch_facts(clouds: Sequence, today: dt.date) -> dict[int, LaunchFacts]:
     totals = pillar_totals(ids, today)
     staffing = staffing_facts(ids, today)
     health = health_of(ids, today)
+    waived_gating = dict(
+        ChecklistItem.objects.active().of_clouds(ids).open().gating().with_waiver_flag(today).filter(WAIVED)
+        .values("checklist__cloud_id").annotate(count=Count("id")).values_list("checklist__cloud_id", "count"))
     thresholds = current_thresholds()
     facts = {}
     for cloud in clouds:
@@ -85,6 +94,7 @@ def launch_facts(clouds: Sequence, today: dt.date) -> dict[int, LaunchFacts]:
             open_gating=score.overall_totals.open_gating, waived=score.overall_totals.waived, staffing=lines,
             operations_state=cloud_health.state if cloud_health else NO_DATA,
             operations_reason=cloud_health.reason if cloud_health else "No operations metrics recorded.",
+            waived_gating=waived_gating.get(cloud.pk, 0),
         )
     return facts
 

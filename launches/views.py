@@ -149,7 +149,7 @@ def _cloud_context(request: HttpRequest, slug: str) -> dict:
     changes = list(Day1Change.objects.filter(cloud=cloud).select_related("changed_by").order_by("changed_at", "pk"))
     waivers = list(Waiver.objects.filter(item__checklist__cloud=cloud, item__checklist__is_active=True,
                                          state__in=[WaiverState.REQUESTED, WaiverState.APPROVED])
-                   .select_related("item__requirement").order_by("expires_on"))
+                   .select_related("item__requirement", "item__checklist").order_by("expires_on"))
     for waiver in waivers:
         waiver.shown_state = waiver.display_state(today)
     return {

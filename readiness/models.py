@@ -445,7 +445,10 @@ class Waiver(models.Model):
                 and self.decided_on <= day <= self.expires_on)
 
     def display_state(self, day: dt.date) -> str:
-        """Requested, approved, rejected, withdrawn, or expired (approved, past its expiry)."""
+        """Requested, approved, rejected, withdrawn, expired (approved, past its expiry), or void (requested
+        or approved on an item a framework move retired: it no longer applies)."""
+        if self.state in (WaiverState.REQUESTED, WaiverState.APPROVED) and not self.item.checklist.is_active:
+            return "void"
         if self.state == WaiverState.APPROVED and self.expires_on < day:
             return "expired"
         return self.state

@@ -21,6 +21,7 @@ from django.db.models.functions import TruncDate
 from clouds.models import Cloud
 from readiness import scoring
 from readiness.choices import ChangeSource, WaiverState
+from readiness.framework_sections import sections
 from readiness.models import Checklist, ChecklistItem, Framework, Requirement, Waiver
 from readiness.scoring import CloudScore, ItemFacts
 from readiness.services import start_checklist
@@ -47,6 +48,8 @@ class CloudPreview:
     before: CloudScore
     after: CloudScore
     items_kept: int
+    dropped_waivers: tuple[str, ...] = ()  # requirement codes whose requested or approved waiver stops applying
+    notes: tuple[str, ...] = ()  # what the other sections' changes mean for the cloud (e.g. its gates)
 
     @property
     def score_change(self):
@@ -108,6 +111,19 @@ def preview_upgrade(framework: Framework, checklists: Sequence[Checklist], today
     for requirement in Requirement.objects.filter(framework_id__in=framework_ids).order_by("position"):
         requirements[requirement.framework_id].append(requirement)
     carried = _carried_state([checklist.pk for checklist in checklists], today)
+    new_codes = {requirement.code for requirement in requirements[framework.pk]}
+    dropped: dict[int, list[str]] = {}
+    for checklist_id, code in (Waiver.objects.filter(item__checklist_id__in=[c.pk for c in checklists],
+                                                     state__in=[WaiverState.REQUESTED, WaiverState.APPROVED],
+                                                     expires_on__gte=today)
+                               .exclude(item__requirement__code__in=new_codes)
+                               .values_list("item__checklist_id", "item__requirement__code")):
+        dropped.setdefault(checklist_id, []).append(code)
+    notes: dict[int, list[str]] = {}
+    for section in sections().values():
+        if section.describe is not None:
+            for cloud_id, lines in section.describe(framework, checklists).items():
+                notes.setdefault(cloud_id, []).extend(lines)
     now_totals = pillar_totals([checklist.cloud_id for checklist in checklists], today)
     thresholds = current_thresholds()
     previews = []
@@ -123,7 +139,8 @@ def preview_upgrade(framework: Framework, checklists: Sequence[Checklist], today
         previews.append(CloudPreview(cloud, checklist.framework,
                                      tuple(framework_diff(requirements[checklist.framework_id],
                                                           requirements[framework.pk])),
-                                     before, after, kept))
+                                     before, after, kept, tuple(sorted(dropped.get(checklist.pk, ()))),
+                                     tuple(notes.get(cloud.pk, ()))))
     return previews
 
 

@@ -16,10 +16,12 @@ def waiver_facts(cloud_ids: list[int], today: dt.date) -> dict[int, WaiverFacts]
                                        item__status__in=OPEN_STATUSES)
     fields = ("item__checklist__cloud_id", "item_id", "item__requirement__code", "item__requirement__gating",
               "expires_on")
-    in_force: dict[int, list[WaivedItem]] = {}
+    in_force: dict[int, dict[int, WaivedItem]] = {}
     covered: set[int] = set()
-    for cloud_id, item_id, code, gating, expires in open_items.in_force(today).values_list(*fields):
-        in_force.setdefault(cloud_id, []).append(WaivedItem(item_id, code, gating, expires))
+    # Ordered by expiry so that an item's latest waiver (an extension) is the one kept.
+    for cloud_id, item_id, code, gating, expires in (open_items.in_force(today).order_by("expires_on")
+                                                     .values_list(*fields)):
+        in_force.setdefault(cloud_id, {})[item_id] = WaivedItem(item_id, code, gating, expires)
         covered.add(item_id)
     expired: dict[int, dict[int, WaivedItem]] = {}
     for cloud_id, item_id, code, gating, expires in (open_items.filter(state=WaiverState.APPROVED,
@@ -27,6 +29,6 @@ def waiver_facts(cloud_ids: list[int], today: dt.date) -> dict[int, WaiverFacts]
                                                      .order_by("expires_on").values_list(*fields)):
         if item_id not in covered:  # the latest expiry per item wins (ordered by expiry)
             expired.setdefault(cloud_id, {})[item_id] = WaivedItem(item_id, code, gating, expires)
-    return {cloud_id: WaiverFacts(tuple(in_force.get(cloud_id, ())), tuple(expired.get(cloud_id, {}).values()),
+    return {cloud_id: WaiverFacts(tuple(in_force.get(cloud_id, {}).values()), tuple(expired.get(cloud_id, {}).values()),
                                   settings.WAIVER_EXPIRING_DAYS)
             for cloud_id in cloud_ids if cloud_id in in_force or cloud_id in expired}

@@ -55,9 +55,10 @@ def waiver_expiring(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> 
         return None
     return FindingSpec(
         "waiver_expiring", MEDIUM, tuple(item.item_id for item in soon),
-        f"{len(soon)} waiver{'s' if len(soon) != 1 else ''} expire within {facts.expiring_days} days: {_listed(soon)}. "
-        "After that the item counts in the score again.",
-        "Finish the item before the waiver ends, or ask for a new waiver with its reason and compensating control.")
+        f"{len(soon)} waiver{'s expire' if len(soon) != 1 else ' expires'} within {facts.expiring_days} days: "
+        f"{_listed(soon)}. After that the item counts in the score again.",
+        "Finish the item before the waiver ends, or ask for an extension (a new waiver with a later expiry, its "
+        "reason and compensating control) on the item's page.")
 
 
 def waiver_expired(cloud: CloudFacts, today: dt.date, t: InsightThresholds) -> FindingSpec | None:

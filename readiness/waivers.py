@@ -19,9 +19,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clouds.access import PortalUser, managed_clouds, partner_id_of, role_of
+from clouds.access import PortalUser, managed_clouds, partner_id_of, role_of, visible_clouds
 from clouds.choices import UserRole
-from readiness.access import editable_items, visible_items
+from readiness.access import editable_items
 from readiness.choices import ChangeSource, WaiverState
 from readiness.models import ChecklistItem, Waiver
 from readiness.snapshots.freshness import mark_stale
@@ -30,8 +30,9 @@ REASON_MAX_LENGTH = 4000
 
 
 def visible_waivers(user: PortalUser) -> QuerySet[Waiver]:
-    """Waivers on the items the user may see (active checklists of visible clouds)."""
-    return Waiver.objects.filter(item__in=visible_items(user))
+    """Waivers of the clouds the user may see, including those left on items a framework move retired
+    (decided or withdrawn ones, and any on a removed requirement): the register keeps them all."""
+    return Waiver.objects.filter(item__checklist__cloud__in=visible_clouds(user))
 
 
 def latest_bound(today: dt.date) -> dt.date:
@@ -40,7 +41,8 @@ def latest_bound(today: dt.date) -> dt.date:
 
 def request_waiver(*, item: ChecklistItem, reason: str, compensating_control: str, expires_on: dt.date,
                    actor: Any, source: str, today: dt.date | None = None) -> Waiver:
-    """Ask to waive `item` until `expires_on`. The actor must be able to edit the item.
+    """Ask to waive `item` until `expires_on`. The actor must be able to edit the item. While a waiver is
+    in force, a new request is an extension: it must expire later.
 
     Raises PermissionDenied when they cannot, ValidationError (per field) on a bad request.
     """
@@ -92,9 +94,14 @@ def decide_waiver(*, waiver: Waiver, approve: bool, note: str, actor: Any, sourc
         refusal = why_cannot_decide(actor, locked)
         if refusal is not None:
             raise PermissionDenied(refusal)
+        if not locked.item.checklist.is_active:
+            raise ValidationError("A framework move retired this item (its requirement was removed); "
+                                  "this waiver no longer applies.")
         if locked.state != WaiverState.REQUESTED:
             raise ValidationError(f"This waiver was already {locked.get_state_display().lower()}; "
                                   "ask for a new one if needed.")
+        if not approve and not (note or "").strip():
+            raise ValidationError({"note": ["Say why the waiver is rejected; the requester reads it."]})
         if approve and locked.expires_on < today:
             raise ValidationError({"expires_on": ["This waiver expired before it was approved; "
                                                   "ask for a new one with a later expiry date."]})
@@ -139,8 +146,12 @@ def _request_errors(item: ChecklistItem, reason: str, control: str, expires_on: 
         errors["item"] = ["Only an open item (not done, not applicable) can be waived."]
     elif Waiver.objects.filter(item=item, state=WaiverState.REQUESTED).exists():
         errors["item"] = ["A waiver for this item is already waiting for a decision."]
-    elif Waiver.objects.filter(item=item).in_force(today).exists():
-        errors["item"] = ["A waiver for this item is already in force."]
+    else:
+        until = (Waiver.objects.filter(item=item).in_force(today).order_by("-expires_on")
+                 .values_list("expires_on", flat=True).first())
+        if until is not None and isinstance(expires_on, dt.date) and expires_on <= until:
+            errors["item"] = [f"A waiver for this item is already in force until {until.isoformat()}; an extension "
+                              "needs a later expiry date."]
     for field, value in (("reason", reason), ("compensating_control", control)):
         if not isinstance(value, str) or not value.strip():
             errors[field] = ["This field is required."]

@@ -50,6 +50,9 @@ class GateSerializer(serializers.Serializer):
     criteria = CriterionSerializer(many=True, help_text="Checked live against the cloud's data now.")
     criteria_met = serializers.BooleanField()
     decision = serializers.IntegerField(allow_null=True, help_text="The decision in force (the latest).")
+    decided_for_due_on = serializers.DateField(
+        allow_null=True, help_text="The gate's date when that decision was taken; differs from due_on when Day 1 "
+                                   "moved since (the decision should be confirmed again).")
     outcome = serializers.ChoiceField(choices=Outcome.values, allow_null=True)
 
 
@@ -123,6 +126,7 @@ class GateViewSet(viewsets.GenericViewSet):
                   "offset_days": row.gate.offset_days, "due_on": row.due_on, "state": row.state,
                   "criteria": row.criteria, "criteria_met": row.criteria_met,
                   "decision": row.latest.pk if row.latest else None,
+                  "decided_for_due_on": row.latest.gate_due_on if row.latest else None,
                   "outcome": row.latest.outcome if row.latest else None}
                  for cloud in clouds for row in rows[cloud.pk]]
         return Response(GateSerializer(gates, many=True).data)

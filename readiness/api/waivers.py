@@ -39,6 +39,8 @@ class WaiverSerializer(serializers.Serializer):
     cloud = serializers.CharField(source="item.checklist.cloud.slug")
     requirement = serializers.CharField(source="item.requirement.code")
     gating = serializers.BooleanField(source="item.requirement.gating")
+    item_retired = serializers.SerializerMethodField(
+        help_text="True when a framework move retired the item; the waiver then no longer applies.")
     state = serializers.ChoiceField(choices=WaiverState.values)
     in_force = serializers.SerializerMethodField()
     reason = serializers.CharField()
@@ -50,8 +52,11 @@ class WaiverSerializer(serializers.Serializer):
     decided_by = serializers.SerializerMethodField()
     decision_note = serializers.CharField()
 
+    def get_item_retired(self, waiver) -> bool:
+        return not waiver.item.checklist.is_active
+
     def get_in_force(self, waiver) -> bool:
-        return waiver.is_in_force(timezone.localdate())
+        return waiver.item.checklist.is_active and waiver.is_in_force(timezone.localdate())
 
     def get_requested_by(self, waiver) -> str | None:
         user = waiver.requested_by
@@ -106,7 +111,7 @@ class WaiverViewSet(viewsets.GenericViewSet):
         if item is not None:
             waivers = waivers.filter(item_id=int(item))
         if state == "in_force":
-            waivers = waivers.in_force(today)
+            waivers = waivers.in_force(today).filter(item__checklist__is_active=True)
         elif state == "expired":
             waivers = waivers.filter(state=WaiverState.APPROVED, expires_on__lt=today)
         elif state is not None:

@@ -14,6 +14,7 @@ from readiness.audit import item_history
 from readiness.choices import OPEN_STATUSES, ItemStatus, Pillar, WaiverState
 from readiness.filtersets import ChecklistItemFilterSet
 from readiness.forms import BulkEditForm, ItemEditForm
+from readiness.item_lineage import predecessors
 from readiness.models import WAIVED, Checklist, overdue_condition, waived_until
 from readiness.my_items_sections import my_items_sections
 from readiness.scoring import is_overdue
@@ -93,7 +94,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     waivers = list(item.waivers.select_related("requested_by", "decided_by").order_by("-requested_at"))
     for waiver in waivers:
         waiver.shown_state = waiver.display_state(today)
-    pending = any(w.state == WaiverState.REQUESTED or w.is_in_force(today) for w in waivers)
+    pending = any(w.state == WaiverState.REQUESTED for w in waivers)
     return render(request, "readiness/item_detail.html", {
         "item": item, "form": form, "history": item_history(item), "today": today, "waivers": waivers,
         "may_request_waiver": editable and item.is_open and not pending,
@@ -103,7 +104,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_history_page(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(visible_items(request.user).select_related(*ITEM_RELATIONS), pk=pk)
-    return render(request, "readiness/item_history.html", {"item": item, "history": item_history(item)})
+    earlier = [{"item": old, "history": item_history(old), "anchor": f"history-item-{old.pk}"}
+               for old in predecessors(item)]
+    return render(request, "readiness/item_history.html", {"item": item, "history": item_history(item),
+                                                            "earlier": earlier})
 
 
 @login_required

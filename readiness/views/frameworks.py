@@ -40,7 +40,7 @@ def framework_list(request: HttpRequest, form: FrameworkUploadForm | None = None
                    problems: list[str] | None = None, status: int = 200) -> HttpResponse:
     _require_loader(request.user)
     frameworks = (Framework.objects.annotate(
-        clouds_on=Count("checklists", filter=Q(checklists__is_active=True)),
+        clouds_on=Count("checklists", filter=Q(checklists__is_active=True), distinct=True),
         requirement_count=Count("requirements", distinct=True))
         .select_related("loaded_by").order_by("slug", "-version"))
     return render(request, "readiness/frameworks.html", {

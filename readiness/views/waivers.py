@@ -26,8 +26,8 @@ from readiness.waivers import (
     withdraw_waiver,
 )
 
-WAIVER_RELATIONS = ("item__requirement", "item__checklist__cloud", "requested_by", "requested_for_partner",
-                    "decided_by")
+WAIVER_RELATIONS = ("item__requirement", "item__checklist__cloud", "item__checklist__framework", "requested_by",
+                    "requested_for_partner", "decided_by")
 
 
 @login_required
@@ -40,7 +40,7 @@ def waiver_register(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         state, cloud = form.cleaned_data["state"], form.cleaned_data["cloud"]
         if state == "in_force":
-            waivers = waivers.in_force(today)
+            waivers = waivers.in_force(today).filter(item__checklist__is_active=True)
         elif state == "expired":
             waivers = waivers.filter(state=WaiverState.APPROVED, expires_on__lt=today)
         elif state:

@@ -112,8 +112,23 @@ def test_slip_history_says_how_often_and_how_far_day1_moved():
     first, second, third = dt.date(2026, 3, 1), dt.date(2026, 3, 21), dt.date(2026, 4, 11)
     assert criteria.slip_summary([(None, first), (first, second), (second, third)]).text == \
         "Day 1 moved twice, 41 days in total."
-    assert criteria.slip_summary([(third, first)]).text == "Day 1 moved once, 41 days earlier in total."
+    assert criteria.slip_summary([(third, first)]).text == "Day 1 moved once; it is now 41 days earlier than " \
+        "first planned."
+    assert criteria.slip_summary([(first, third), (third, second)]).text == "Day 1 moved twice; it is now 20 days " \
+        "later than first planned."
+    assert criteria.slip_summary([(first, third), (third, first)]).text == "Day 1 moved twice and is back on the " \
+        "date first planned."
     assert criteria.slip_summary([]).text == "Day 1 has not moved."
+
+
+def test_a_day1_put_on_hold_and_set_again_is_one_move():
+    first, later = dt.date(2027, 1, 12), dt.date(2027, 3, 1)
+    assert criteria.slip_summary([(first, None), (None, later)]).text == "Day 1 moved once, 48 days in total."
+    assert criteria.slip_summary([(first, None), (None, first)]).text == "Day 1 has not moved."
+
+
+def test_a_gate_date_outside_the_calendar_is_no_date():
+    assert criteria.due_on(dt.date(9999, 12, 31), GateSpec("late", "Late", 30)) is None
 
 
 # -- per cloud ----------------------------------------------------------------------------
@@ -146,3 +161,39 @@ def test_the_launch_page_lists_gates_and_offers_decisions_to_the_clouds_pm_only(
     client.force_login(gated.executive)
     page = client.get(reverse("launches:cloud", args=["cloud-a"])).content.decode()
     assert 'data-gate="go-no-go"' in page and "Record a decision" not in page
+
+
+def test_the_upgrade_preview_says_what_gate_changes_mean_for_each_cloud(gated, client):
+    from launches.choices import Outcome
+    from launches.services import record_decision
+    from readiness.choices import ChangeSource
+    from readiness.upgrades import clouds_behind, preview_upgrade
+    from readiness.waivers import decide_waiver, request_waiver
+    from tests.builders import SMALL_FRAMEWORK, make_framework
+    from tests.readiness.test_recompute import item_of
+
+    record_decision(cloud=gated.cloud_a, gate_code="design-review", outcome=Outcome.GO, decided_by_name="B",
+                    attendees="A", rationale="r", conditions=[], actor=gated.pm_assigned)
+    waiver = request_waiver(item=item_of(gated.cloud_a, "PPL-02"), reason="r", compensating_control="c",
+                            expires_on=gated.today + 9 * DAY, actor=gated.partner_user, source=ChangeSource.BROWSER)
+    decide_waiver(waiver=waiver, approve=True, note="", actor=gated.pm_assigned, source=ChangeSource.BROWSER)
+    gates = [("readiness-review", "Readiness review", -30, {"min_score": 75}),
+             ("go-no-go", "Go/no-go", -10, {"min_score": 85, "no_open_gating": True, "staffing_met": True}),
+             SMALL_GATES[2]]
+    v3 = make_framework([row for row in SMALL_FRAMEWORK if row[0] != "PPL-02"], version=3, gates=gates)
+    previews = {p.cloud.slug: p for p in preview_upgrade(v3, clouds_behind(v3, [gated.cloud_a, gated.cloud_b]),
+                                                         gated.today)}
+    notes = previews["cloud-a"].notes
+    due = (gated.cloud_a.day1_date - 30 * DAY).isoformat()
+    assert f"Gate added: Readiness review ({due})." in notes
+    assert any(note.startswith("Gate removed: Design review; its go of ") and "will no longer count" in note
+               for note in notes)
+    assert any(note.startswith("Gate Go/no-go moves from Day 1 -7 to -10") for note in notes)
+    assert "Gate Go/no-go criteria: minimum overall score (>= 90.0); no open gating items (0 open); staffing " \
+           "coverage met (every role at its minimum) -> minimum overall score (>= 85.0); no open gating items " \
+           "(0 open); staffing coverage met (every role at its minimum)." in notes
+    assert previews["cloud-a"].dropped_waivers == ("PPL-02",) and previews["cloud-b"].dropped_waivers == ()
+    assert "Gate removed: Design review." in previews["cloud-b"].notes  # no decision there
+    client.force_login(gated.pm_assigned)
+    page = client.get(reverse("readiness:framework_upgrade", args=[v3.pk])).content.decode()
+    assert "Waivers that stop applying (their requirement is removed): PPL-02." in page

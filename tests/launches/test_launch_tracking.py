@@ -180,3 +180,45 @@ def test_the_demo_has_the_netherlands_no_go_at_t30_and_switzerlands_go_at_t90(de
     assert sorted((w.expires_on - today).days <= 14 for w in waivers) == [False, True]  # one expiring
     assert Day1Change.objects.filter(cloud=netherlands).count() == 2
     assert Finding.objects.filter(cloud=netherlands, rule="waiver_expiring", resolved_at__isnull=True).exists()
+
+
+def test_a_day1_outside_2000_to_2100_or_in_the_past_before_launch_is_refused(gated):
+    for day, problem in ((dt.date(9999, 12, 31), "between"), (dt.date(1999, 12, 31), "between"),
+                         (gated.today - DAY, "in the past")):
+        with pytest.raises(ValidationError, match=problem):
+            move_day1(cloud=gated.cloud_a, new_day1=day, reason="typo", actor=gated.pm_assigned)
+    assert not Day1Change.objects.exists()
+
+
+def test_a_gate_after_day1_is_not_decided_before_launch(gated):
+    with pytest.raises(ValidationError, match="after Day 1"):
+        record_decision(cloud=gated.cloud_a, gate_code="hypercare-exit", outcome=Outcome.GO, decided_by_name="B",
+                        attendees="A", rationale="r", conditions=[], actor=gated.pm_assigned)
+
+
+def test_a_decision_taken_before_day1_moved_is_flagged_for_confirmation(gated, client):
+    record_decision(cloud=gated.cloud_a, gate_code="go-no-go", outcome=Outcome.GO, decided_by_name="B",
+                    attendees="A", rationale="r", conditions=[], actor=gated.pm_assigned)
+    move_day1(cloud=gated.cloud_a, new_day1=gated.cloud_a.day1_date + 30 * DAY, reason="slip",
+              actor=gated.pm_assigned)
+    client.force_login(gated.partner_user)
+    gate = next(row for row in client.get("/api/v1/gates/?cloud=cloud-a").json() if row["code"] == "go-no-go")
+    assert gate["state"] == "decided" and gate["decided_for_due_on"] != gate["due_on"]
+    assert "Day 1 moved since: confirm it again" in client.get(
+        reverse("launches:cloud", args=["cloud-a"])).content.decode()
+
+
+def test_the_history_of_an_item_carried_to_a_new_framework_shows_its_earlier_life(gated, client):
+    from readiness.services import update_item
+    from tests.builders import SMALL_FRAMEWORK, make_framework
+
+    item = item_of(gated.cloud_a, "PPL-02")
+    update_item(item=item, changes={"notes": "Trainer booked"}, actor=gated.partner_user,
+                source=ChangeSource.BROWSER, expected_version=item.version)
+    from readiness.services import start_checklist
+
+    start_checklist(cloud=gated.cloud_a, framework=make_framework(SMALL_FRAMEWORK, version=3), actor=None)
+    carried = item_of(gated.cloud_a, "PPL-02")
+    client.force_login(gated.pm_assigned)
+    page = client.get(reverse("readiness:item_history", args=[carried.pk])).content.decode()
+    assert f'data-earlier-item="{item.pk}"' in page and "Trainer booked" in page

@@ -177,8 +177,19 @@ def test_one_request_at_a_time_and_none_while_one_is_in_force(world):
     with pytest.raises(ValidationError, match="waiting for a decision"):
         request_waiver(item=item, **ask)
     decide_waiver(waiver=waiver, approve=True, note="", actor=world.admin, source=ChangeSource.BROWSER, today=TODAY)
-    with pytest.raises(ValidationError, match="already in force"):
+    with pytest.raises(ValidationError, match="already in force until"):
         request_waiver(item=item, **ask)
+
+
+def test_an_extension_asked_while_a_waiver_is_in_force_must_expire_later(world):
+    item = item_of(world.cloud_a, "PPL-01")
+    waive(item, requester=world.partner_user, approver=world.pm_assigned, expires=TODAY + 9 * DAY)
+    extension = waive(item, requester=world.partner_user, approver=world.pm_assigned, expires=TODAY + 40 * DAY)
+    assert extension.state == WaiverState.APPROVED
+    rebuilt = scoring.totals_by_pillar([facts(waived=(TODAY, TODAY + 40 * DAY))], TODAY + 20 * DAY)
+    assert rebuilt["process"].waived == 1
+    recompute_scores([world.cloud_a.pk], today=TODAY + 20 * DAY)
+    assert ScoreSnapshot.objects.get(cloud=world.cloud_a, day=TODAY + 20 * DAY, scope="people").waived_count == 1
 
 
 @pytest.mark.parametrize(("field", "value"), [("reason", " "), ("compensating_control", "")])
@@ -286,3 +297,14 @@ def test_rejecting_leaves_the_item_counted(cast):
     decide_waiver(waiver=waiver, approve=False, note="Do the work", actor=cast.pm_assigned,
                   source=ChangeSource.BROWSER, today=TODAY)
     assert pillar_totals([cast.cloud_a.pk], TODAY)[cast.cloud_a.pk]["people"].waived == 0
+
+
+def test_a_rejection_says_why(cast):
+    waiver = request_waiver(item=item_of(cast.cloud_a, "PPL-01"), reason="r", compensating_control="c",
+                            expires_on=TODAY + 9 * DAY, actor=cast.partner_user, source=ChangeSource.BROWSER,
+                            today=TODAY)
+    with pytest.raises(ValidationError) as caught:
+        decide_waiver(waiver=waiver, approve=False, note=" ", actor=cast.pm_assigned, source=ChangeSource.BROWSER,
+                      today=TODAY)
+    assert "note" in caught.value.message_dict
+    assert Waiver.objects.get(pk=waiver.pk).state == WaiverState.REQUESTED
