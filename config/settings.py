@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.body_limit.RequestBodyLimitMiddleware",
     "config.well_formed.WellFormedParametersMiddleware",
+    "config.api.rate_headers.RateLimitHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -213,6 +214,8 @@ CELERY_BEAT_SCHEDULE = {
                               "schedule": crontab(hour=0, minute=2)},
     "erase-removed-people-daily": {"task": "people.tasks.erase_removed_people_daily",
                                    "schedule": crontab(hour=1, minute=0)},
+    "purge-old-events-daily": {"task": "readiness.tasks.purge_old_events", "schedule": crontab(hour=1, minute=30)},
+    "send-webhooks": {"task": "readiness.tasks.send_webhooks", "schedule": 30.0},
 }
 
 # Scoring thresholds (README "Readiness scores"); the rounded score is compared.
@@ -258,6 +261,12 @@ OPERATIONS_MAX_BULK_ROWS = 5000
 WAIVER_MAX_DAYS = env_int("WAIVER_MAX_DAYS", 180, minimum=1)
 GATE_DUE_WINDOW_DAYS = env_int("GATE_DUE_WINDOW_DAYS", 14, minimum=0)
 WAIVER_EXPIRING_DAYS = env_int("WAIVER_EXPIRING_DAYS", 14, minimum=1)
+
+# The partner API's event feed keeps events this many days (at least 90); a client behind that gets 410.
+EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 90, minimum=90)
+# Webhooks: an endpoint failing this long is disabled; plain http endpoints only when allowed (development).
+WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3, minimum=1)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
 
 # Daily digests: links are built from SITE_URL; email goes through Django's email framework.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -24,6 +24,7 @@ from launches.evidence import build_evidence, freeze
 from launches.models import Day1Change, Decision, DecisionCondition
 from launches.past import day1_on
 from launches.state import gates_of, spec_of
+from readiness import events
 from readiness.choices import ChangeSource
 from readiness.models import Checklist
 from readiness.snapshots.freshness import mark_stale
@@ -88,6 +89,8 @@ def record_decision(*, cloud: Cloud, gate_code: str, outcome: str, decided_by_na
                               owner_id=condition.owner_id, due_on=condition.due_on)
             for position, condition in enumerate(conditions, start=1)
         ])
+        events.record([events.Change(events.DECISION_RECORDED, "decision", decision.pk, locked.pk,
+                                     {"gate": spec.code, "outcome": outcome})], actor=actor, now=now)
         mark_stale([locked.pk])  # findings (gate overdue) follow the decision
     return decision
 
@@ -113,6 +116,8 @@ def complete_condition(*, condition: DecisionCondition, note: str, actor: Any) -
             locked.done_by = user
             locked.done_note = note.strip()
             locked.save(update_fields=["done_at", "done_by", "done_note"])
+            events.record([events.Change(events.CONDITION_MET, "decision", locked.decision_id, cloud_id,
+                                         {"condition": locked.pk})], actor=actor)
             mark_stale([cloud_id])
     return locked
 
@@ -148,6 +153,9 @@ def move_day1(*, cloud: Cloud, new_day1: dt.date | None, reason: str, actor: Any
         locked._change_source = source
         locked._history_user = user
         locked.save(update_fields=["day1_date"])
+        events.record([events.Change(events.DAY1_CHANGED, "cloud", locked.slug, locked.pk,
+                                     {"previous": change.previous_day1.isoformat() if change.previous_day1 else None,
+                                      "day1": new_day1.isoformat() if new_day1 else None})], actor=actor)
         mark_stale([locked.pk])
     cloud.day1_date = new_day1
     return change

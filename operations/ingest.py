@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from operations.access import reporting_clouds
 from operations.models import VALUE_DIGITS, VALUE_PLACES, MetricDefinition, MetricValue
+from readiness import events
 from readiness.snapshots.freshness import mark_stale
 
 ROW_FIELDS = {"cloud", "metric", "day", "value"}
@@ -186,5 +187,15 @@ def _write(parsed: dict[tuple[int, int, dt.date], tuple[int, Decimal]], actor: A
                                             unique_fields=["cloud", "metric", "day"],
                                             update_fields=["value", "reported_by", "updated_at"], batch_size=1000)
             result.cloud_ids = sorted({row.cloud_id for row in changed})
+            codes = dict(MetricDefinition.objects.filter(pk__in={row.metric_id for row in changed})
+                         .values_list("pk", "code"))
+            spans: dict[tuple[int, int], list[dt.date]] = {}
+            for row in changed:
+                spans.setdefault((row.cloud_id, row.metric_id), []).append(row.day)
+            # One event per cloud and metric: the days that changed lie between `first` and `last`.
+            events.record([events.Change(events.METRICS_CHANGED, "metric", codes[metric_id], cloud_id,
+                                         {"metric": codes[metric_id], "first": min(days).isoformat(),
+                                          "last": max(days).isoformat(), "days": len(days)})
+                           for (cloud_id, metric_id), days in sorted(spans.items())], actor=actor, now=now)
             mark_stale(result.cloud_ids)  # findings follow (operations rules run with each refresh)
     return result

@@ -26,6 +26,7 @@ from clouds.choices import ChangeSource, UserRole
 from clouds.models import Cloud, Partner
 from people.access import assignable_clouds, editable_staff, may_write_people
 from people.models import Screening, StaffMember, Training, default_expiry
+from readiness import events
 from readiness.snapshots.freshness import mark_stale
 
 logger = logging.getLogger(__name__)
@@ -339,6 +340,11 @@ def _write(staff: StaffMember, wanted: _State, *, actor: Any, source: str, old_c
     old_trainings = set(before.trainings) if before else set()
     _replace_records(staff, Screening, "kind", old_screenings, set(wanted.screenings), user, attrs)
     _replace_records(staff, Training, "course", old_trainings, set(wanted.trainings), user, attrs)
+    # One event per cloud the person serves (or stopped serving), seen by their employer's tools only.
+    events.record([events.Change(events.STAFF_CHANGED if cloud_id in wanted.cloud_ids else events.STAFF_REMOVED,
+                                 "staff", staff.pk, cloud_id, {"version": staff.version},
+                                 partner_id=staff.employer_id)
+                   for cloud_id in sorted(old_clouds | set(wanted.cloud_ids))], actor=actor)
     if mark:
         changed_clouds(old_clouds | set(wanted.cloud_ids))
 

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 
 from clouds.access import managed_clouds, visible_clouds
 from clouds.scoped_history import ScopedHistoryAdmin
@@ -13,6 +14,8 @@ from readiness.models import (
     ChecklistItem,
     CloudScoreState,
     DigestDelivery,
+    Event,
+    EventPurge,
     Finding,
     Framework,
     FrameworkMove,
@@ -20,6 +23,8 @@ from readiness.models import (
     Requirement,
     ScoreSnapshot,
     Waiver,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from readiness.services import (
     EDITABLE_ITEM_FIELDS,
@@ -29,6 +34,7 @@ from readiness.services import (
     start_checklist,
     update_item,
 )
+from readiness.webhooks import new_secret, redeliver
 
 
 class ReadOnlyAdminMixin:
@@ -359,3 +365,56 @@ class WaiverAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(item__in=visible_items(request.user))
+
+
+@admin.register(Event)
+class EventAdmin(CloudScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "type", "object_kind", "object_id", "cloud", "occurred_at", "actor"]
+    list_filter = ["type", "object_kind"]
+    list_select_related = ["cloud"]
+
+
+@admin.register(EventPurge)
+class EventPurgeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["through_id", "purged_at"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ScopedHistoryAdmin):
+    """Administrators manage any partner's endpoints here; the secret is made for them and shown read-only."""
+
+    list_display = ["partner", "url", "active", "failing_since", "disabled_at"]
+    list_filter = ["active", "partner"]
+    fields = ["partner", "url", "description", "active", "secret", "created_at", "failing_since", "disabled_at",
+              "disabled_reason"]
+    readonly_fields = ["secret", "created_at", "failing_since", "disabled_at", "disabled_reason"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.none()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.secret, obj.created_at, obj.created_by = new_secret(), timezone.now(), request.user
+        if obj.active and obj.disabled_at is not None:  # enabling it again starts afresh
+            obj.disabled_at, obj.disabled_reason, obj.failing_since = None, "", None
+        super().save_model(request, obj, form, change)
+
+
+@admin.action(description="Deliver again")
+def deliver_again(modeladmin, request, queryset):
+    for delivery in queryset:
+        redeliver(delivery)
+    messages.success(request, f"{queryset.count()} deliveries queued again.")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["pk", "endpoint", "event", "status", "attempts", "last_status_code", "next_attempt_at"]
+    list_filter = ["status"]
+    list_select_related = ["endpoint__partner", "event"]
+    actions = [deliver_again]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.none()

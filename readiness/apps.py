@@ -18,3 +18,7 @@ class ReadinessConfig(AppConfig):
         registry.register(*BUILTIN_RULES, *WAIVER_RULES)
         registry.register_facts(FACTS, waiver_facts)
         freshness.set_refresh_enqueuer(tasks.refresh_cloud.delay)
+        from readiness import events, webhooks  # noqa: PLC0415
+
+        events.on_events(webhooks.queue_deliveries)
+        webhooks.set_sender_enqueuer(tasks.send_webhooks.delay)

@@ -44,7 +44,11 @@ def apply_changes(item: ChecklistItem, changes: Mapping[str, Any], *, now: dt.da
     """
     before = tuple(getattr(item, name) for name in _COMPARED)
     _apply(item, changes, now=now)
-    return tuple(getattr(item, name) for name in _COMPARED) != before
+    after = tuple(getattr(item, name) for name in _COMPARED)
+    # For the event the write records (readiness.events): the fields as the API names them.
+    changed = [name.removesuffix("_id") for name, old, new in zip(_COMPARED, before, after, strict=True) if old != new]
+    item._changed_fields = sorted({*getattr(item, "_changed_fields", ()), *changed})
+    return after != before
 
 
 def _apply(item: ChecklistItem, changes: Mapping[str, Any], *, now: dt.datetime) -> None:

@@ -452,3 +452,105 @@ class Waiver(models.Model):
         if self.state == WaiverState.APPROVED and self.expires_on < day:
             return "expired"
         return self.state
+
+
+class Event(models.Model):
+    """One change a partner tool may mirror, written in the same transaction as the change
+    (readiness.events.record). Ids only grow, in commit order; the feed serves them by id."""
+
+    id = models.BigAutoField(primary_key=True)
+    type = models.CharField(max_length=40, help_text="e.g. item.changed, item.retired, finding.opened")
+    object_kind = models.CharField(max_length=20)
+    object_id = models.CharField(max_length=80)
+    cloud = models.ForeignKey(Cloud, on_delete=models.CASCADE, related_name="+")
+    # Set when only this partner (besides roles that see every cloud) may see the event: a person's
+    # record is its employer's business, not the other partners' of the cloud.
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    occurred_at = models.DateTimeField()
+    actor = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["cloud", "id"], name="event_cloud_id"),
+                   models.Index(fields=["occurred_at"], name="event_occurred_at")]
+        constraints = [
+            models.CheckConstraint(condition=Q(type__regex=r"^[a-z0-9_]+\.[a-z0-9_]+$"), name="event_type_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.type} {self.object_kind}:{self.object_id}"
+
+
+class EventPurge(models.Model):
+    """How far the retention job has deleted the feed: a client asking for events after an id below
+    `through_id` fell behind and must resync (410)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    through_id = models.BigIntegerField(default=0)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"events purged through #{self.through_id}"
+
+
+class WebhookEndpoint(models.Model):
+    """Where a partner wants the events of its clouds pushed (readiness.webhooks signs and retries)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(max_length=500)
+    description = models.CharField(max_length=200, blank=True)
+    secret = models.CharField(max_length=80, help_text="whsec_<base64>; shown once when created.")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_by_key = models.CharField(max_length=100, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True, help_text="First failure since the last success.")
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.TextField(blank=True)
+    history = audit_trail(excluded_fields=["secret"])
+
+    class Meta:
+        ordering = ["partner", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(secret__startswith="whsec_"), name="webhook_secret_format"),
+            models.CheckConstraint(condition=Q(url__startswith="https://") | Q(url__startswith="http://"),
+                                   name="webhook_url_http"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} -> {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed (gave up)"
+
+
+class WebhookDelivery(models.Model):
+    """One event to one endpoint: attempts until a 2xx, with backoff; kept as the delivery log."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event"], name="delivery_once_per_endpoint_and_event"),
+            models.CheckConstraint(condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"),
+            models.CheckConstraint(condition=~Q(status=DeliveryStatus.DELIVERED) | Q(delivered_at__isnull=False),
+                                   name="delivery_delivered_has_time"),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"event #{self.event_id} to {self.endpoint_id}: {self.status}"

@@ -19,7 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from clouds.models import Cloud
-from readiness import checks
+from readiness import checks, events
 from readiness.audit import fields_changed_since
 from readiness.choices import ChangeSource, WaiverState
 from readiness.item_changes import (
@@ -135,8 +135,14 @@ def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any,
              for requirement in framework.requirements.all()],
             ChecklistItem, default_user=user, custom_historical_attrs=_audit_attrs(actor, source),
         )
+        new_ids = dict(ChecklistItem.objects.filter(checklist=checklist).values_list("requirement__code", "pk"))
+        events.record(
+            [events.Change(events.ITEM_CREATED, "item", pk, cloud.pk,
+                           {"code": code, "replaces": retired_ids.get(code)}) for code, pk in sorted(new_ids.items())]
+            + [events.Change(events.ITEM_RETIRED, "item", pk, cloud.pk,
+                             {"code": code, "replaced_by": new_ids.get(code)})
+               for code, pk in sorted(retired_ids.items())], actor=actor)
         if previous is not None:
-            new_ids = dict(ChecklistItem.objects.filter(checklist=checklist).values_list("requirement__code", "pk"))
             _carry_waivers(retired_ids, new_ids, user=user, source=source)
             FrameworkMove.objects.create(
                 cloud=cloud, from_checklist=previous, to_checklist=checklist, moved_at=timezone.now(), moved_by=user,
@@ -300,6 +306,9 @@ def _write(items: list[ChecklistItem], *, now, actor: Any, source: str) -> None:
         items, update=True, default_user=_user_of(actor), default_date=now,
         custom_historical_attrs=_audit_attrs(actor, source),
     )
+    events.record([events.Change(events.ITEM_CHANGED, "item", item.pk, item.checklist.cloud_id,
+                                 {"fields": getattr(item, "_changed_fields", []), "version": item.version})
+                   for item in items], actor=actor, now=now)
     mark_stale({item.checklist.cloud_id for item in items})
 
 

@@ -7,6 +7,7 @@ does no harm.
 
 from celery import shared_task
 
+from readiness import events, webhooks
 from readiness.insights.digests import send_digests
 from readiness.snapshots import refresh
 
@@ -35,3 +36,15 @@ def recompute_all_scores() -> None:
 def send_daily_digests() -> None:
     """Daily: one digest per subscribed program manager and partner user (at most once a day)."""
     send_digests()
+
+
+@shared_task(**TASK_OPTIONS)
+def purge_old_events() -> None:
+    """Daily: delete feed events older than EVENT_RETENTION_DAYS."""
+    events.purge_events()
+
+
+@shared_task(**TASK_OPTIONS)
+def send_webhooks() -> None:
+    """After each change (and every 30 s for retries): attempt the webhook deliveries that are due."""
+    webhooks.send_due()

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from clouds.access import PortalUser, managed_clouds, partner_id_of, role_of, visible_clouds
 from clouds.choices import UserRole
+from readiness import events
 from readiness.access import editable_items
 from readiness.choices import ChangeSource, WaiverState
 from readiness.models import ChecklistItem, Waiver
@@ -175,6 +176,8 @@ def _save(waiver: Waiver, actor: Any, source: str) -> None:
     waiver._api_key_name = getattr(actor, "audit_name", "") or ""
     waiver.full_clean(exclude=["item", "requested_by", "decided_by", "requested_for_partner"])
     waiver.save()
+    events.record([events.Change(events.WAIVER_CHANGED, "waiver", waiver.pk, waiver.item.checklist.cloud_id,
+                                 {"item": waiver.item_id, "state": waiver.state})], actor=actor)
 
 
 def _user_of(actor: Any):

@@ -16,11 +16,14 @@ from readiness.models import (
     Checklist,
     ChecklistItem,
     DigestDelivery,
+    Event,
     Finding,
     Framework,
     Requirement,
     ScoreSnapshot,
     Waiver,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests.builders import active_checklist, make_cloud, make_user
 
@@ -127,6 +130,25 @@ def day1_change(world, **fields):
               "reason": "Vendor slip", "changed_at": timezone.now()}
     values.update(fields)
     return Day1Change.objects.create(**values)
+
+
+def event(world):
+    return Event.objects.create(type="item.changed", object_kind="item", object_id="1", cloud=world.cloud_a,
+                                occurred_at=timezone.now())
+
+
+def endpoint(world, **fields):
+    values = {"partner": world.partner_a, "url": "https://x.example/h", "secret": "whsec_abc",
+              "created_at": timezone.now()}
+    values.update(fields)
+    return WebhookEndpoint.objects.create(**values)
+
+
+def delivery(world, **fields):
+    values = {"endpoint": fields.pop("endpoint", None) or endpoint(world), "event": fields.pop("event", None)
+              or event(world)}
+    values.update(fields)
+    return WebhookDelivery.objects.create(**values)
 
 
 def waiver(world, **fields):
@@ -241,6 +263,14 @@ BAD_ROWS = {
     "waiver_decision_has_date": lambda w: waiver(w, state="approved", decided_at=timezone.now()),
     "waiver_request_undecided": lambda w: waiver(w, decided_at=timezone.now(), decided_on=dt.date(2026, 1, 1)),
     "waiver_one_request_per_item": lambda w: [waiver(w) for _ in range(2)],
+    "event_type_format": lambda w: Event.objects.create(type="Item changed", object_kind="item", object_id="1",
+                                                        cloud=w.cloud_a, occurred_at=timezone.now()),
+    "webhook_secret_format": lambda w: endpoint(w, secret="abc"),
+    "webhook_url_http": lambda w: endpoint(w, url="ftp://x"),
+    "delivery_once_per_endpoint_and_event": lambda w: [delivery(w, endpoint=e, event=v) for e, v in
+                                                       [(endpoint(w), event(w))] * 2],
+    "delivery_status_valid": lambda w: delivery(w, status="lost"),
+    "delivery_delivered_has_time": lambda w: delivery(w, status="delivered"),
 }
 
 

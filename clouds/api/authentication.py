@@ -50,6 +50,10 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         key = KeyParser().get(request._request)
         if key is None:
+            scheme = request._request.META.get("HTTP_AUTHORIZATION", "").partition(" ")[0]
+            if scheme and scheme.lower() != self.keyword.lower():
+                raise exceptions.AuthenticationFailed(
+                    f'Send the key as "Authorization: {self.keyword} <key>"; the {scheme} scheme is not used here.')
             return None
         prefix = key.partition(".")[0][:8]
         try:

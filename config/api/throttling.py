@@ -7,6 +7,7 @@ When the rate cache is unavailable, reads pass (logged) and writes are refused w
 from __future__ import annotations
 
 import logging
+import math
 
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -37,7 +38,7 @@ class PerClientThrottle(SimpleRateThrottle):
 
     def allow_request(self, request, view):
         try:
-            return super().allow_request(request, view)
+            allowed = super().allow_request(request, view)
         except Exception:
             if request.method not in SAFE_METHODS:
                 logger.warning("API throttle cache unavailable; refusing %s %s", request.method, request.path,
@@ -46,3 +47,14 @@ class PerClientThrottle(SimpleRateThrottle):
             logger.warning("API throttle cache unavailable; letting %s %s through", request.method, request.path,
                            exc_info=True)
             return True
+        self._announce(request)
+        return allowed
+
+    def _announce(self, request) -> None:
+        """What config.api.rate_headers puts on the answer: the limit, what is left of it, and the seconds
+        until the oldest request of the window leaves it."""
+        if getattr(self, "history", None) is None or not getattr(self, "num_requests", None):
+            return
+        remaining = max(0, self.num_requests - len(self.history))
+        reset = max(0, math.ceil(self.history[-1] + self.duration - self.now)) if self.history else 0
+        request._request.rate_limit = (self.num_requests, remaining, reset)

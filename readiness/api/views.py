@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.http import Http404
@@ -136,6 +137,9 @@ class ItemViewSet(viewsets.GenericViewSet):
             if not visible_clouds(request.user).filter(slug=slug).exists():
                 raise Http404
             queryset = queryset.filter(checklist__cloud__slug=slug)
+        if request.query_params.get("owner") == "me" and not isinstance(request.user, get_user_model()):
+            raise ValidationError({"owner": ["'me' means the signed-in person; an API key is nobody. Give a user "
+                                             "id, or 'none'."]})
         filterset = ChecklistItemFilterSet(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clouds.models import Cloud
 from clouds.stages import RETIRED
+from readiness import events
 from readiness.choices import SnapshotScope
 from readiness.insights import registry
 from readiness.insights.rules import CloudFacts, FindingSpec, InsightThresholds, ItemFact, evaluate
@@ -150,6 +151,13 @@ def refresh_findings(cloud_ids: Iterable[int] | None = None, *, today: dt.date |
             for finding_id, item_ids in removal.items():
                 through.objects.filter(finding_id=finding_id, checklistitem_id__in=item_ids).delete()
         through.objects.bulk_create(links_add, batch_size=2000, ignore_conflicts=True)
+        items_changed = {link.finding_id for link in links_add} | {finding_id for finding_id, _ in links_remove}
+        events.record(
+            [events.Change(events.FINDING_OPENED, "finding", f.pk, f.cloud_id, {"rule": f.rule}) for f in created]
+            + [events.Change(events.FINDING_UPDATED, "finding", f.pk, f.cloud_id,
+                             {"rule": f.rule, "items_changed": f.pk in items_changed}) for f in to_update]
+            + [events.Change(events.FINDING_RESOLVED, "finding", f.pk, f.cloud_id, {"rule": f.rule})
+               for f in to_resolve], now=now)
     counts.update(opened=len(created), updated=len(to_update), resolved=len(to_resolve))
     return counts
 

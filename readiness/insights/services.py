@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
+from readiness import events
 from readiness.models import Finding
 
 MAX_NOTE_LENGTH = 2000
@@ -23,9 +25,14 @@ def acknowledge_finding(*, finding: Finding, actor: Any, note: str) -> Finding:
         raise ValidationError(f"Write a note of 1 to {MAX_NOTE_LENGTH} characters saying why "
                               "(the plan, or the accepted risk).")
     now = timezone.now()
-    # One conditional UPDATE: of two acknowledgements at the same moment, exactly one matches.
-    claimed = Finding.objects.filter(pk=finding.pk, resolved_at__isnull=True, acknowledged_at__isnull=True).update(
-        acknowledged_at=now, acknowledged_by=actor, acknowledgement_note=note)
+    with transaction.atomic():
+        # One conditional UPDATE: of two acknowledgements at the same moment, exactly one matches.
+        claimed = Finding.objects.filter(pk=finding.pk, resolved_at__isnull=True,
+                                         acknowledged_at__isnull=True).update(
+            acknowledged_at=now, acknowledged_by=actor, acknowledgement_note=note, updated_at=now)
+        if claimed:
+            events.record([events.Change(events.FINDING_ACKNOWLEDGED, "finding", finding.pk, finding.cloud_id,
+                                         {"rule": finding.rule})], actor=actor, now=now)
     finding.refresh_from_db()
     if not claimed:
         if finding.resolved_at is not None:

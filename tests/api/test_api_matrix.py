@@ -84,6 +84,21 @@ def waiver_create(caller, cloud):
                                            else 404)
 
 
+PARTNER_OF = {"cloud_a": {"partner_user", "own_key"}, "cloud_b": {"other_partner_user", "other_key"}}
+
+
+def webhook_create(caller, cloud):
+    # Endpoints belong to a partner: its staff and keys register them; anyone else is refused (403).
+    return UNAUTHENTICATED.get(caller) or (201 if caller in PARTNER_OF["cloud_a"] | PARTNER_OF["cloud_b"] else 403)
+
+
+def webhook_own(expected):
+    """An endpoint of the cloud's partner: that partner's staff and keys only; anyone else 404."""
+    def answer(caller, cloud):
+        return UNAUTHENTICATED.get(caller) or (expected if caller in PARTNER_OF[cloud] else 404)
+    return answer
+
+
 def anyone_signed_in(caller, cloud):
     return UNAUTHENTICATED.get(caller, 200)
 
@@ -123,6 +138,13 @@ EXPECTATIONS = {
     ("/api/v1/waivers/{id}/", "GET"): view,
     ("/api/v1/waivers/", "POST"): waiver_create,
     ("/api/v1/framework-moves/", "GET"): view,  # with ?cloud=<slug>; `gated` moved both clouds to version 2
+    ("/api/v1/events/", "GET"): view,  # with ?cloud=<slug>
+    ("/api/v1/webhooks/", "GET"): anyone_signed_in,  # one's own partner's endpoints (none for others)
+    ("/api/v1/webhooks/", "POST"): webhook_create,
+    ("/api/v1/webhooks/{id}/", "GET"): webhook_own(200),
+    ("/api/v1/webhooks/{id}/", "DELETE"): webhook_own(204),
+    ("/api/v1/webhooks/{id}/deliveries/", "GET"): webhook_own(200),
+    ("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver/", "POST"): webhook_own(202),
 }
 # Operations that need the cast on a framework version with gates (tests/launches/conftest.py `gated`).
 GATED = {"/api/v1/gates/", "/api/v1/decisions/", "/api/v1/decisions/{id}/", "/api/v1/framework-moves/"}
@@ -198,9 +220,32 @@ def call_waivers(api, path, method, world, cloud_name, item):
     return api.get(f"{path}?cloud={getattr(world, cloud_name).slug}")
 
 
+def call_webhooks(api, path, method, world, cloud_name):
+    """An endpoint of the cloud's partner with one delivery; POST registers another for the caller's partner."""
+    from readiness import events
+    from readiness.models import WebhookDelivery
+    from readiness.webhooks import register_endpoint
+
+    cloud = getattr(world, cloud_name)
+    partner = world.partner_a if cloud_name == "cloud_a" else world.partner_b
+    endpoint = register_endpoint(partner=partner, url="https://receiver.example/hook", description="",
+                                 actor=partner_staff_of(world, cloud_name))
+    (event,) = events.record([events.Change(events.DAY1_CHANGED, "cloud", cloud.slug, cloud.pk, {})])
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint, event=event)  # queued by the event itself
+    if path == "/api/v1/webhooks/":
+        return api.get(path) if method == "GET" else api.post(path, {"url": "https://tool.example/hook"},
+                                                                format="json")
+    url = path.format(id=endpoint.pk, delivery_id=delivery.pk)
+    return {"GET": api.get, "DELETE": api.delete, "POST": api.post}[method](url)
+
+
 def call(api, path, method, world, cloud_name):
     cloud = getattr(world, cloud_name)
     item = active_checklist(cloud).items.get(requirement__code="PRC-02")
+    if "/webhooks/" in path:
+        return call_webhooks(api, path, method, world, cloud_name), item
+    if path == "/api/v1/events/":
+        return api.get(f"{path}?cloud={cloud.slug}"), item
     if path == "/api/v1/framework-moves/":
         return api.get(f"{path}?cloud={cloud.slug}"), item
     if path in GATED:
