@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
 from clouds.access import visible_clouds, visible_partners, visible_profiles
-from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, PartnerAPIKey, Profile
+from clouds.models import Cloud, CloudPartner, ComplianceRegime, IdempotencyRecord, Partner, PartnerAPIKey, Profile
 from clouds.scoped_history import ScopedHistoryAdmin
 
 
@@ -130,3 +130,21 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.none()
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    """Read-only: what the API answered to a write sent with an Idempotency-Key (kept a day)."""
+
+    list_display = ["scope", "key", "status_code", "created_at"]
+    search_fields = ["key"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.none()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

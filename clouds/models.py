@@ -171,3 +171,23 @@ class PartnerAPIKey(AbstractAPIKey):
         constraints = [
             models.UniqueConstraint(fields=["partner", "name"], name="apikey_name_unique_per_partner"),
         ]
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an API write sent with an `Idempotency-Key` (config.api.idempotency), so a
+    replay gets it again instead of doing the write twice. Kept a day."""
+
+    scope = models.CharField(max_length=80, help_text="Who sent it: a hash of the API key, or the session user.")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path, query and body.")
+    created_at = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty while in progress.")
+    body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_once_per_caller")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.status_code or 'in progress'}"

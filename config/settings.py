@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "config.body_limit.RequestBodyLimitMiddleware",
     "config.well_formed.WellFormedParametersMiddleware",
     "config.api.rate_headers.RateLimitHeadersMiddleware",
+    "config.api.conditional.ApiConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -267,6 +269,8 @@ EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 90, minimum=90)
 # Webhooks: an endpoint failing this long is disabled; plain http endpoints only when allowed (development).
 WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3, minimum=1)
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
+# API writes sent with an Idempotency-Key keep their first answer this long (config.api.idempotency).
+IDEMPOTENCY_KEEP_HOURS = env_int("IDEMPOTENCY_KEEP_HOURS", 24, minimum=1)
 
 # Daily digests: links are built from SITE_URL; email goes through Django's email framework.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -349,6 +349,7 @@ class Finding(models.Model):
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+")
     acknowledgement_note = models.TextField(blank=True)
+    acknowledged_by_key = models.CharField(max_length=100, blank=True, help_text="The API key that acknowledged it.")
 
     class Meta:
         ordering = ["cloud__name", "-opened_at"]

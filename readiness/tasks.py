@@ -7,6 +7,7 @@ does no harm.
 
 from celery import shared_task
 
+from config.api.idempotency import purge_idempotency_records
 from readiness import events, webhooks
 from readiness.insights.digests import send_digests
 from readiness.snapshots import refresh
@@ -40,8 +41,9 @@ def send_daily_digests() -> None:
 
 @shared_task(**TASK_OPTIONS)
 def purge_old_events() -> None:
-    """Daily: delete feed events older than EVENT_RETENTION_DAYS."""
+    """Daily: delete feed events older than EVENT_RETENTION_DAYS, and idempotency records past their time."""
     events.purge_events()
+    purge_idempotency_records()
 
 
 @shared_task(**TASK_OPTIONS)

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clouds.models import Cloud, CloudPartner, ComplianceRegime, Partner, PartnerAPIKey, Profile
+from clouds.models import Cloud, CloudPartner, ComplianceRegime, IdempotencyRecord, Partner, PartnerAPIKey, Profile
 from launches.models import Day1Change, Decision, DecisionCondition, Gate
 from operations.models import MetricCatalog, MetricDefinition, MetricTarget, MetricValue
 from people.models import Screening, StaffingRequirement, StaffMember, Training
@@ -271,6 +271,9 @@ BAD_ROWS = {
                                                        [(endpoint(w), event(w))] * 2],
     "delivery_status_valid": lambda w: delivery(w, status="lost"),
     "delivery_delivered_has_time": lambda w: delivery(w, status="delivered"),
+    "idempotency_key_once_per_caller": lambda w: [
+        IdempotencyRecord.objects.create(scope="auth:x", key="k", fingerprint="f", created_at=timezone.now())
+        for _ in range(2)],
 }
 
 

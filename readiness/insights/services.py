@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +30,8 @@ def acknowledge_finding(*, finding: Finding, actor: Any, note: str) -> Finding:
         # One conditional UPDATE: of two acknowledgements at the same moment, exactly one matches.
         claimed = Finding.objects.filter(pk=finding.pk, resolved_at__isnull=True,
                                          acknowledged_at__isnull=True).update(
-            acknowledged_at=now, acknowledged_by=actor, acknowledgement_note=note, updated_at=now)
+            acknowledged_at=now, acknowledged_by=actor if isinstance(actor, get_user_model()) else None,
+            acknowledged_by_key=getattr(actor, "audit_name", "") or "", acknowledgement_note=note, updated_at=now)
         if claimed:
             events.record([events.Change(events.FINDING_ACKNOWLEDGED, "finding", finding.pk, finding.cloud_id,
                                          {"rule": finding.rule})], actor=actor, now=now)

@@ -28,3 +28,56 @@ def test_owner_me_with_a_key_is_a_400_that_says_why(world, keys, api):
     assert response.status_code == 400 and "API key is nobody" in response.json()["errors"]["owner"][0]
     api.force_authenticate(world.partner_user)
     assert api.get("/api/v1/items/?owner=me").status_code == 200
+
+
+def test_if_none_match_answers_304_on_items_and_clouds(world, keys, api):
+    from readiness.choices import ChangeSource
+    from readiness.services import update_item
+    from tests.readiness.test_recompute import item_of
+
+    client = with_key(api, keys.own)
+    item = item_of(world.cloud_a, "PPL-02")
+    first = client.get(f"/api/v1/items/{item.pk}/")
+    assert first["ETag"] == '"1"'
+    assert client.get(f"/api/v1/items/{item.pk}/", HTTP_IF_NONE_MATCH='"1"').status_code == 304
+    update_item(item=item, changes={"notes": "changed"}, actor=None, source=ChangeSource.JOB, expected_version=1)
+    assert client.get(f"/api/v1/items/{item.pk}/", HTTP_IF_NONE_MATCH='"1"').status_code == 200
+    cloud = client.get("/api/v1/clouds/cloud-a/")
+    assert cloud.status_code == 200 and cloud["ETag"]
+    assert client.get("/api/v1/clouds/cloud-a/", HTTP_IF_NONE_MATCH=cloud["ETag"]).status_code == 304
+
+
+def test_findings_come_in_pages_synced_by_updated_since_and_are_acknowledged_once(world, keys, api):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from readiness.choices import ChangeSource
+    from readiness.insights.engine import refresh_findings
+    from readiness.models import Finding
+    from readiness.services import update_item
+    from tests.readiness.test_recompute import item_of
+
+    late = timezone.localdate() - dt.timedelta(days=1)  # a gating item overdue: a second finding
+    update_item(item=item_of(world.cloud_a, "PPL-01"), changes={"due_date": late}, actor=None,
+                source=ChangeSource.JOB, expected_version=1)
+    refresh_findings(None)
+    client = with_key(api, keys.own)
+    page = client.get("/api/v1/findings/?page_size=1").json()
+    assert len(page["results"]) == 1 and page["next"]
+    assert client.get(page["next"]).json()["results"][0]["id"] != page["results"][0]["id"]
+    finding = Finding.objects.get(cloud=world.cloud_a, rule="unowned")
+    since = timezone.now().isoformat()
+    assert client.get("/api/v1/findings/", {"updated_since": since}).json()["results"] == []
+    first = client.post(f"/api/v1/findings/{finding.pk}/acknowledge/", {"note": "Naming owners"}, format="json")
+    assert first.status_code == 200 and first.json()["acknowledgement_note"] == "Naming owners"
+    assert [row["id"] for row in client.get("/api/v1/findings/", {"updated_since": since}).json()["results"]] == [
+        finding.pk]
+    again = client.post(f"/api/v1/findings/{finding.pk}/acknowledge/", {"note": "Other"}, format="json")
+    assert again.status_code == 409 and again.json()["acknowledgement_note"] == "Naming owners"
+    acknowledged = client.get("/api/v1/findings/?acknowledged=true").json()["results"]
+    assert [row["id"] for row in acknowledged] == [finding.pk]
+    assert client.post(f"/api/v1/findings/{finding.pk}/acknowledge/", {}, format="json").status_code == 400
+    other = Finding.objects.filter(cloud=world.cloud_a).exclude(pk=finding.pk).first()
+    assert client.post(f"/api/v1/findings/{other.pk}/acknowledge/", {"note": ""}, format="json").status_code == 400
+    assert client.get("/api/v1/findings/?acknowledged=maybe").status_code == 400

@@ -124,7 +124,7 @@ def test_a_mirror_built_from_the_feed_equals_the_server(world, keys, api):
     server_items = {str(row["id"]): row for row in client.get("/api/v1/items/?page_size=500").json()["results"]}
     assert mirror_items == server_items
     assert server_items[str(item_of(world.cloud_a, "PPL-01").pk)]["owner_name"] == "Renamed"
-    server_findings = {str(row["id"]): row for row in client.get("/api/v1/findings/?status=all").json()}
+    server_findings = {str(row["id"]): row for row in client.get("/api/v1/findings/?status=all").json()["results"]}
     assert mirror_findings == server_findings
     retired = [row for row in rows if row["type"] == "item.retired"]
     assert {row["data"]["code"]: row["data"]["replaced_by"] is None for row in retired}["TEC-02"] is True

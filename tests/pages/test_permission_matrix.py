@@ -158,7 +158,8 @@ API_ROUTES = {"item-list", "item-detail", "item-bulk", "cloud-list", "cloud-deta
               "api-docs", "api-not-found", "finding-list", "finding-detail", "cloud-coverage",
               "staff-list", "staff-detail", "staff-bulk", "metric-list", "metric-definitions", "metric-bulk",
               "gate-list", "decision-list", "decision-detail", "waiver-list", "waiver-detail", "framework-move-list",
-              "event-feed", "webhook-list", "webhook-detail", "webhook-deliveries", "webhook-redeliver"}
+              "event-feed", "finding-acknowledge", "webhook-list", "webhook-detail", "webhook-deliveries",
+              "webhook-redeliver"}
 
 
 def test_every_route_has_an_expectation():

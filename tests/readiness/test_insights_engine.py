@@ -198,7 +198,7 @@ def test_findings_api_is_scoped_and_filtered(world):
     refresh_findings(None)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {make_key(world.partner_a, 'risk-tool')}")
-    rows = api.get("/api/v1/findings/").json()
+    rows = api.get("/api/v1/findings/").json()["results"]
     assert {row["cloud"] for row in rows} == {"cloud-a"} and rows[0]["status"] == "open"
     hidden = Finding.objects.filter(cloud=world.cloud_b).first()
     assert api.get(f"/api/v1/findings/{hidden.pk}/").status_code == 404
