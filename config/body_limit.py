@@ -19,7 +19,8 @@ from django.template.loader import render_to_string
 def too_large(request: HttpRequest) -> HttpResponse:
     limit = settings.MAX_REQUEST_BODY_BYTES
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": f"The request body is larger than {limit} bytes."}, status=413)
+        return JsonResponse({"code": "payload_too_large", "detail": f"The request body is larger than {limit} bytes."},
+                            status=413)
     return HttpResponse(render_to_string("errors/413.html", {"limit_kib": limit // 1024}), status=413)
 
 

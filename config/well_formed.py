@@ -66,7 +66,7 @@ def multipart_problem(request: HttpRequest) -> str | None:
 
 def refuse(request: HttpRequest, problem: str, *, status: int = 400) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": problem}, status=status)
+        return JsonResponse({"code": "malformed_request", "detail": problem}, status=status)
     return HttpResponse(render_to_string("400.html", {"problem": problem}), status=status)
 
 

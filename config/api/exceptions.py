@@ -1,4 +1,6 @@
-"""One JSON error shape for the whole API: {"detail": ..., "errors": {...}} for validation."""
+"""One JSON error shape for the whole API: {"code": ..., "detail": ..., "errors": {...} for validation}.
+
+`code` is stable (clients branch on it); `detail` is for people and may be reworded."""
 
 from __future__ import annotations
 
@@ -36,13 +38,32 @@ def api_exception_handler(exc, context):
         errors = response.data
         if isinstance(errors, list):
             errors = {"non_field_errors": errors}
-        response.data = {"detail": "Invalid input.", "errors": errors}
+        response.data = {"code": "invalid", "detail": "Invalid input.", "errors": errors}
     elif isinstance(exc, Http404):
-        response.data = {"detail": "Not found."}
-    elif not isinstance(response.data, dict) or "detail" not in response.data:
-        response.data = {"detail": response.data}
+        response.data = {"code": "not_found", "detail": "Not found."}
+    else:
+        if not isinstance(response.data, dict) or "detail" not in response.data:
+            response.data = {"detail": response.data}
+        response.data = {"code": error_code(exc), **response.data}
     return response
 
 
-def error(status_code: int, detail: str, **extra) -> Response:
-    return Response({"detail": detail, **extra}, status=status_code)
+CODES = {
+    exceptions.NotAuthenticated: "not_authenticated", exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied", exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed", exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type", exceptions.Throttled: "throttled",
+    exceptions.ParseError: "malformed_body",
+}
+
+
+def error_code(exc) -> str:
+    """The stable code of an API error: by exception class, else its own default code."""
+    for cls, code in CODES.items():
+        if isinstance(exc, cls):
+            return code
+    return getattr(exc, "default_code", "error") or "error"
+
+
+def error(status_code: int, detail: str, *, code: str = "error", **extra) -> Response:
+    return Response({"code": code, "detail": detail, **extra}, status=status_code)

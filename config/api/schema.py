@@ -4,6 +4,9 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 Error = inline_serializer("Error", fields={
+    "code": serializers.CharField(required=False, help_text="Stable, for programs: invalid, not_found, "
+                                                            "permission_denied, not_authenticated, throttled, "
+                                                            "precondition_required, ..."),
     "detail": serializers.CharField(),
     "errors": serializers.DictField(required=False, help_text="Per-field messages, for invalid input."),
 })

@@ -126,14 +126,15 @@ class MetricValueViewSet(viewsets.GenericViewSet):
         try:
             body = request.data
         except ParseError as exc:
-            return Response({"detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"code": "invalid",
+                             "detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
         if not isinstance(body, dict) or set(body) != {"values"} or not isinstance(body["values"], list):
-            return Response({"detail": 'The body must be {"values": [...]}.', "errors": []},
+            return Response({"code": "invalid", "detail": 'The body must be {"values": [...]}.', "errors": []},
                             status=status.HTTP_400_BAD_REQUEST)
         try:
             result = upsert_values(body["values"], actor=request.user)
         except IngestRefused as exc:
-            return Response({"detail": exc.detail, "errors": [{"index": e.index, "fields": e.fields}
+            return Response({"code": "invalid", "detail": exc.detail, "errors": [{"index": e.index, "fields": e.fields}
                                                               for e in exc.errors]},
                             status=status.HTTP_400_BAD_REQUEST)
         return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})

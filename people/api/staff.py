@@ -193,10 +193,12 @@ class StaffViewSet(viewsets.GenericViewSet):
         try:
             body = request.data
         except ParseError as exc:
-            return Response({"detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"code": "invalid",
+                             "detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
         if not isinstance(body, dict) or set(body) != {"staff"} or not isinstance(body["staff"], list) \
                 or not 1 <= len(body["staff"]) <= MAX_UPSERT_ROWS:
-            return Response({"detail": f'The body must be {{"staff": [...]}} with 1 to {MAX_UPSERT_ROWS} rows.',
+            return Response({"code": "invalid",
+                             "detail": f'The body must be {{"staff": [...]}} with 1 to {MAX_UPSERT_ROWS} rows.',
                              "errors": []}, status=status.HTTP_400_BAD_REQUEST)
         rows, errors = [], []
         for index, row in enumerate(body["staff"]):
@@ -218,10 +220,12 @@ class StaffViewSet(viewsets.GenericViewSet):
                 errors += [{"index": rows[e.index][0], "external_id": e.external_id, "fields": e.fields}
                            for e in exc.errors]
             except StaffWriteRefused as exc:
-                return Response({"detail": str(exc), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
+                return Response({"code": "invalid",
+                                 "detail": str(exc), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
         if errors:
             errors.sort(key=lambda error: error["index"])
-            return Response({"detail": f"{len(errors)} row(s) failed; nothing was saved.", "errors": errors},
+            return Response({"code": "invalid",
+                             "detail": f"{len(errors)} row(s) failed; nothing was saved.", "errors": errors},
                             status=status.HTTP_400_BAD_REQUEST)
         # Read unscoped, as after a PATCH: the caller just wrote these people.
         fresh = {staff.pk: staff for staff in self._loaded(StaffMember.objects.filter(

@@ -75,9 +75,10 @@ class EventFeedView(APIView):
             raise ValidationError(errors)
         purged = purged_through()
         if after < purged:
-            return Response({"detail": f"Events up to #{purged} were purged (kept for the retention period); "
+            return Response({"code": "resync_required",
+                             "detail": f"Events up to #{purged} were purged (kept for the retention period); "
                                        "resync from the lists, then follow this feed with "
-                                       f"after={purged}.", "code": "resync_required", "resume_after": purged},
+                                       f"after={purged}.", "resume_after": purged},
                             status=status.HTTP_410_GONE)
         events = visible_events(request.user).filter(id__gt=after).select_related("cloud").order_by("id")
         if slug is not None:

@@ -206,10 +206,12 @@ class ItemViewSet(viewsets.GenericViewSet):
         try:
             data = request.data
         except ParseError as exc:
-            return Response({"detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"code": "invalid",
+                             "detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
         envelope = BulkRequestSerializer(data=data)
         if not envelope.is_valid():
-            return Response({"detail": f'The body must be {{"items": [...]}} with 1 to {MAX_BULK_ROWS} rows.',
+            return Response({"code": "invalid",
+                             "detail": f'The body must be {{"items": [...]}} with 1 to {MAX_BULK_ROWS} rows.',
                              "errors": [], "fields": envelope.errors}, status=status.HTTP_400_BAD_REQUEST)
         rows = envelope.validated_data["items"]
         errors, updates = [], []
@@ -227,7 +229,8 @@ class ItemViewSet(viewsets.GenericViewSet):
         read_only = sorted(visible_items(request.user).filter(pk__in=[u.item_id for _, u in updates])
                            .exclude(pk__in=editable_items(request.user).values("pk")).values_list("pk", flat=True))
         if read_only:
-            return Response({"detail": "You may see but not change item(s) " + ", ".join(map(str, read_only))
+            return Response({"code": "permission_denied",
+                             "detail": "You may see but not change item(s) " + ", ".join(map(str, read_only))
                              + "; nothing was saved.", "errors": []}, status=status.HTTP_403_FORBIDDEN)
         saved = None
         try:
@@ -243,7 +246,8 @@ class ItemViewSet(viewsets.GenericViewSet):
             fresh = {item.pk: item for item in self.get_queryset().filter(pk__in=[i.pk for i in saved])}
             return Response({"items": ItemSerializer([fresh[i.pk] for i in saved], many=True).data})
         errors.sort(key=lambda row: row["index"])
-        return Response({"detail": f"{len(errors)} row(s) failed; nothing was saved.", "errors": errors},
+        return Response({"code": "invalid",
+                         "detail": f"{len(errors)} row(s) failed; nothing was saved.", "errors": errors},
                         status=status.HTTP_400_BAD_REQUEST)
 
 

@@ -81,3 +81,24 @@ def test_findings_come_in_pages_synced_by_updated_since_and_are_acknowledged_onc
     other = Finding.objects.filter(cloud=world.cloud_a).exclude(pk=finding.pk).first()
     assert client.post(f"/api/v1/findings/{other.pk}/acknowledge/", {"note": ""}, format="json").status_code == 400
     assert client.get("/api/v1/findings/?acknowledged=maybe").status_code == 400
+
+
+def test_every_error_carries_a_stable_code(world, keys, api):
+    from tests.readiness.test_recompute import item_of
+
+    client = with_key(api, keys.own)
+    item = item_of(world.cloud_a, "PPL-02")
+    hidden = item_of(world.cloud_b, "PPL-02")
+    answers = {
+        "invalid": client.get("/api/v1/items/?colour=red"),
+        "not_found": client.get(f"/api/v1/items/{hidden.pk}/"),
+        "precondition_required": client.patch(f"/api/v1/items/{item.pk}/", {"notes": "x"}, format="json"),
+        "method_not_allowed": client.delete(f"/api/v1/items/{item.pk}/"),
+        "authentication_failed": with_key(api.__class__(), "nope").get("/api/v1/items/"),
+        "not_authenticated": api.__class__().get("/api/v1/items/"),
+    }
+    executive = api.__class__()
+    executive.force_authenticate(world.executive)
+    answers["permission_denied"] = executive.patch(f"/api/v1/items/{item.pk}/", {"notes": "x"}, format="json",
+                                                   HTTP_IF_MATCH='"1"')
+    assert {code: response.json()["code"] for code, response in answers.items()} == {code: code for code in answers}

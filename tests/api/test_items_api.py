@@ -296,7 +296,7 @@ def test_clouds_carry_scores_and_partners_only_the_own(partner_api, world):
 
 def test_unknown_api_paths_answer_json_404(partner_api):
     response = partner_api.get("/api/v1/nothing-here/")
-    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    assert response.status_code == 404 and response.json() == {"code": "not_found", "detail": "Not found."}
 
 
 def test_create_api_key_prints_the_key_alone_on_its_last_line(world, capsys, api):
@@ -324,7 +324,7 @@ def test_unmatched_api_paths_answer_json_for_any_method_even_with_a_cookie(world
     client.cookies["sessionid"] = "bogus"
     for method in ("get", "patch", "post", "delete"):
         response = getattr(client, method)("/api/v1/items/%C2%84/")
-        assert response.status_code == 404 and response.json() == {"detail": "Not found."}, method
+        assert response.status_code == 404 and response.json() == {"code": "not_found", "detail": "Not found."}, method
 
 
 def test_bulk_with_an_unparseable_body_keeps_the_bulk_error_shape(partner_api):
