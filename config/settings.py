@@ -339,6 +339,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "readiness.choices.ItemStatus",
         "FindingStatusEnum": [("open", "open"), ("resolved", "resolved")],
+        "LevelEnum": "readiness.api.serializers.LEVELS",
+        "LevelReasonEnum": "readiness.api.serializers.REASONS",
+        "ForecastStatusEnum": "readiness.api.serializers.FORECAST_STATUSES",
+        "ForecastReasonEnum": "readiness.api.serializers.FORECAST_REASONS",
     },
 }
 

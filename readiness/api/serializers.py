@@ -9,9 +9,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clouds.api.strict import StrictDateField, StrictIntegerField, StrictObjectSerializer
+from clouds.choices import CloudKind, LifecycleStage, PartnerRole
 from clouds.models import Partner
+from readiness import scoring
 from readiness.api.conflicts import ChangedSinceSerializer
-from readiness.choices import ItemStatus
+from readiness.choices import ItemStatus, Pillar
 from readiness.item_changes import NOT_A_PARTNER
 from readiness.models import ChecklistItem, Framework, Requirement, ScoreSnapshot
 from readiness.services import EDITABLE_ITEM_FIELDS
@@ -22,7 +24,7 @@ class ItemSerializer(serializers.ModelSerializer):
     framework_version = serializers.IntegerField(source="checklist.framework.version", read_only=True)
     code = serializers.CharField(source="requirement.code", read_only=True)
     title = serializers.CharField(source="requirement.title", read_only=True)
-    pillar = serializers.CharField(source="requirement.pillar", read_only=True)
+    pillar = serializers.ChoiceField(source="requirement.pillar", read_only=True, choices=Pillar.choices)
     area = serializers.CharField(source="requirement.area", read_only=True)
     weight = serializers.IntegerField(source="requirement.weight", read_only=True)
     gating = serializers.BooleanField(source="requirement.gating", read_only=True)
@@ -138,11 +140,24 @@ class BulkResponseSerializer(serializers.Serializer):
     items = ItemSerializer(many=True)
 
 
+LEVELS = [scoring.READY, scoring.AT_RISK, scoring.NOT_READY]
+REASONS = sorted(scoring.REASON_TEXT)
+FORECAST_STATUSES = [scoring.FORECAST_ON_TRACK, scoring.FORECAST_LATE, scoring.FORECAST_NONE]
+SNAPSHOT_LEVELS = ["", *LEVELS]
+SNAPSHOT_REASONS = ["", *REASONS]
+SNAPSHOT_FORECAST_STATUSES = ["", *FORECAST_STATUSES]
+FORECAST_REASONS = sorted({scoring.NO_FORECAST_LAUNCHED, scoring.NO_FORECAST_NO_DAY1, scoring.NO_FORECAST_DAY1_PASSED,
+                           scoring.NO_FORECAST_FEW_POINTS, scoring.NO_FORECAST_FLAT, scoring.FORECAST_COMPLETE,
+                           scoring.FORECAST_PROJECTED})
+SNAPSHOT_FORECAST_REASONS = ["", *FORECAST_REASONS]
+
+
 class SnapshotSerializer(serializers.ModelSerializer):
-    level = serializers.CharField(read_only=True, help_text="ready, at_risk or not_ready; empty on pillar rows.")
-    reason = serializers.CharField(read_only=True, help_text="Reason code of the level; empty on pillar rows.")
-    forecast_status = serializers.CharField(read_only=True, help_text="on_track, late or none (overall rows).")
-    forecast_reason = serializers.CharField(read_only=True)
+    level = serializers.ChoiceField(read_only=True, choices=SNAPSHOT_LEVELS, help_text="Empty on pillar rows.")
+    reason = serializers.ChoiceField(read_only=True, choices=SNAPSHOT_REASONS, help_text="Empty on pillar rows.")
+    forecast_status = serializers.ChoiceField(read_only=True, choices=SNAPSHOT_FORECAST_STATUSES,
+                                              help_text="Overall rows only.")
+    forecast_reason = serializers.ChoiceField(read_only=True, choices=SNAPSHOT_FORECAST_REASONS)
 
     class Meta:
         model = ScoreSnapshot
@@ -152,26 +167,39 @@ class SnapshotSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ForecastSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=FORECAST_STATUSES)
+    reason = serializers.ChoiceField(choices=FORECAST_REASONS)
+    projected_date = serializers.DateField(allow_null=True)
+    days_late = serializers.IntegerField(allow_null=True)
+
+
+class CloudPartnerSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=PartnerRole.values)
+
+
 class CloudScoresSerializer(serializers.Serializer):
     day = serializers.DateField(allow_null=True)
     overall = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
-    level = serializers.CharField(allow_null=True)
-    reason = serializers.CharField(allow_null=True)
+    level = serializers.ChoiceField(choices=LEVELS, allow_null=True)
+    reason = serializers.ChoiceField(choices=REASONS, allow_null=True)
     reason_text = serializers.CharField(allow_null=True)
     pillars = serializers.DictField(child=serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True))
     open_gating = serializers.IntegerField(allow_null=True)
     overdue = serializers.IntegerField(allow_null=True)
-    forecast = serializers.DictField(allow_null=True)
+    forecast = ForecastSerializer(allow_null=True)
 
 
 class CloudSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     country_code = serializers.CharField()
-    kind = serializers.CharField()
-    stage = serializers.CharField()
+    kind = serializers.ChoiceField(choices=CloudKind.values)
+    stage = serializers.ChoiceField(choices=LifecycleStage.values)
     day1_date = serializers.DateField(allow_null=True)
-    partners = serializers.ListField(child=serializers.DictField())
+    partners = CloudPartnerSerializer(many=True)
     scores = CloudScoresSerializer()
 
 
