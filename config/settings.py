@@ -336,6 +336,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api.schema.declare_headers"],
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "readiness.choices.ItemStatus",
         "FindingStatusEnum": [("open", "open"), ("resolved", "resolved")],

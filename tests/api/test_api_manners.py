@@ -102,3 +102,22 @@ def test_every_error_carries_a_stable_code(world, keys, api):
     answers["permission_denied"] = executive.patch(f"/api/v1/items/{item.pk}/", {"notes": "x"}, format="json",
                                                    HTTP_IF_MATCH='"1"')
     assert {code: response.json()["code"] for code, response in answers.items()} == {code: code for code in answers}
+
+
+def test_the_schema_declares_the_shared_headers_and_required_bodies(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    item = schema["paths"]["/api/v1/items/{id}/"]
+    assert "ETag" in item["get"]["responses"]["200"]["headers"]
+    assert "ETag" in item["patch"]["responses"]["412"]["headers"]
+    assert item["patch"]["requestBody"]["required"] is True
+    assert "Idempotency-Key" in [p["name"] for p in item["patch"]["parameters"]]
+    assert "Retry-After" in item["get"]["responses"]["429"]["headers"]
+    assert "WWW-Authenticate" in item["get"]["responses"]["401"]["headers"]
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            answers = operation["responses"]
+            ok = [code for code in answers if code.startswith("2")]
+            assert ok and all("RateLimit-Remaining" in answers[code].get("headers", {}) for code in ok), (path, method)
+    assert schema["components"]["schemas"]["Cloud"]["properties"]["stage"]["$ref"].endswith("StageEnum")
