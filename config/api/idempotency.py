@@ -43,32 +43,17 @@ def _scope(request: HttpRequest) -> str | None:
 
 
 class IdempotencyMiddleware:
+    """Claims the key once the URL is resolved to a view that handles the method (a method the view does
+    not take answers 405 as usual, key or not), and stores the answer when the view is done."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        key = request.headers.get("Idempotency-Key")
-        if key is None or request.method not in WRITES or not request.path.startswith("/api/v1/"):
-            return self.get_response(request)
-        if not KEY.fullmatch(key):
-            return _error(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 visible ASCII "
-                                                           "characters (a UUID is a good choice).")
-        scope = _scope(request)
-        if scope is None:  # not authenticated: let the API answer 401 as usual
-            return self.get_response(request)
-        fingerprint = hashlib.sha256(b"\n".join([request.method.encode(), request.get_full_path().encode(),
-                                                 request.body])).hexdigest()
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(scope=scope, key=key, fingerprint=fingerprint,
-                                                          created_at=timezone.now())
-        except IntegrityError:
-            return self._replay(scope, key, fingerprint)
-        try:
-            response = self.get_response(request)
-        except Exception:
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
-            raise
+        response = self.get_response(request)
+        record = getattr(request, "_idempotency_record", None)
+        if record is None:
+            return response
         if response.status_code >= 500 or response.status_code in NOT_KEPT or getattr(response, "streaming", False):
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
             return response
@@ -76,6 +61,35 @@ class IdempotencyMiddleware:
             status_code=response.status_code, body=response.content.decode("utf-8", "replace"),
             headers={name: response[name] for name in KEPT_HEADERS if response.has_header(name)})
         return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        key = request.headers.get("Idempotency-Key")
+        if key is None or request.method not in WRITES or not request.path.startswith("/api/v1/"):
+            return None
+        if not _handles(view_func, request.method):
+            return None
+        if not KEY.fullmatch(key):
+            return _error(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 visible ASCII "
+                                                           "characters (a UUID is a good choice).")
+        scope = _scope(request)
+        if scope is None:  # not authenticated: let the API answer 401 as usual
+            return None
+        fingerprint = hashlib.sha256(b"\n".join([request.method.encode(), request.get_full_path().encode(),
+                                                 request.body])).hexdigest()
+        try:
+            with transaction.atomic():
+                request._idempotency_record = IdempotencyRecord.objects.create(
+                    scope=scope, key=key, fingerprint=fingerprint, created_at=timezone.now())
+        except IntegrityError:
+            return self._replay(scope, key, fingerprint)
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        record = getattr(request, "_idempotency_record", None)
+        if record is not None:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            request._idempotency_record = None
+
 
     def _replay(self, scope: str, key: str, fingerprint: str) -> HttpResponse:
         record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
@@ -92,6 +106,15 @@ class IdempotencyMiddleware:
             response[name] = value
         response["Idempotent-Replayed"] = "true"
         return response
+
+
+def _handles(view_func, method: str) -> bool:
+    """Whether the resolved view takes this method (a viewset's actions, or an APIView's handlers)."""
+    actions = getattr(view_func, "actions", None)
+    if actions is not None:
+        return method.lower() in actions
+    cls = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+    return cls is not None and callable(getattr(cls, method.lower(), None))
 
 
 def purge_idempotency_records(*, now: dt.datetime | None = None) -> int:

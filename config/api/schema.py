@@ -59,6 +59,20 @@ def declare_headers(result, generator, request, public):
                     operation["responses"].setdefault(status, {
                         "description": text, "content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/Error"}}}})
+                _allow_plain_error(operation, "400", "Invalid input, or a malformed Idempotency-Key.")
             if "requestBody" in operation and method in ("post", "put", "patch"):
                 operation["requestBody"]["required"] = True
     return result
+
+
+def _allow_plain_error(operation: dict, status: str, text: str) -> None:
+    """A write may also answer `status` with the plain Error (e.g. a malformed Idempotency-Key, refused
+    before the operation reads its body): its own schema, or Error."""
+    error = {"$ref": "#/components/schemas/Error"}
+    response = operation["responses"].setdefault(status, {"description": text})
+    content = response.setdefault("content", {}).setdefault("application/json", {})
+    current = content.get("schema")
+    if current is None or current == error:
+        content["schema"] = error
+    elif "anyOf" not in current:
+        content["schema"] = {"anyOf": [current, error]}

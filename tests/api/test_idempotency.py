@@ -103,3 +103,11 @@ def test_two_concurrent_requests_with_one_key_write_once(world, keys, live_serve
         thread.join()
     assert Waiver.objects.count() == 1
     assert sorted(answers)[0] == 201 and set(answers) <= {201, 409}
+
+
+def test_a_method_the_operation_does_not_take_is_a_405_key_or_not(world, keys, api):
+    client = with_key(api, keys.own)
+    item = item_of(world.cloud_a, "PPL-02")
+    bulk(client, item, "in_progress", "k-1")
+    response = client.put("/api/v1/items/bulk/", {"items": []}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
