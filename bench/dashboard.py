@@ -46,10 +46,10 @@ def setup() -> dict:
         cursor.execute(f"""
             INSERT INTO readiness_scoresnapshot (cloud_id, scope, day, score, level, reason, counted_count,
                 done_count, open_count, overdue_count, blocked_count, open_gating_count, done_weight,
-                counted_weight, computed_at, forecast_status, forecast_reason)
+                counted_weight, waived_count, waived_weight, computed_at, forecast_status, forecast_reason)
             SELECT c.id, s.scope, current_date - d, round((20 + 60 * (1 - d / {DAYS}.0))::numeric, 1),
                    CASE WHEN s.scope = 'overall' THEN 'at_risk' ELSE '' END, '', 77, 40, 37, 5, 5, 3, 150, 300,
-                   now(), '', ''
+                   0, 0, now(), '', ''
             FROM clouds_cloud c, generate_series(1, {DAYS - 1}) AS d,
                  (VALUES ('people'), ('process'), ('technology'), ('overall')) AS s(scope)
         """)

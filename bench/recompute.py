@@ -69,9 +69,9 @@ def spread_statuses() -> None:
         cursor.execute("""
             INSERT INTO readiness_scoresnapshot (cloud_id, scope, day, score, level, reason, counted_count,
                 done_count, open_count, overdue_count, blocked_count, open_gating_count, done_weight,
-                counted_weight, computed_at, forecast_status, forecast_reason)
+                counted_weight, waived_count, waived_weight, computed_at, forecast_status, forecast_reason)
             SELECT c.id, s.scope, current_date - d, 40 + (27 - d), CASE WHEN s.scope = 'overall'
-                   THEN 'not_ready' ELSE '' END, '', 100, 50, 50, 5, 5, 2, 150, 300, now(), '', ''
+                   THEN 'not_ready' ELSE '' END, '', 100, 50, 50, 5, 5, 2, 150, 300, 0, 0, now(), '', ''
             FROM clouds_cloud c, generate_series(1, 27) AS d,
                  (VALUES ('people'), ('process'), ('technology'), ('overall')) AS s(scope)
         """)

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -43,23 +43,31 @@ def active_items(cloud_ids: Iterable[int], today: dt.date | None = None):
 
 
 def pillar_totals(cloud_ids: Iterable[int], today: dt.date) -> dict[int, dict[str, Totals]]:
-    """cloud id -> pillar -> Totals of the cloud's active checklist, in one query."""
+    """cloud id -> pillar -> Totals of the cloud's active checklist, in one query.
+
+    Rows are grouped by whether the item is waived too, so the waiver test runs once per item, not in
+    every aggregate: a waived group's items are all open and counted, so they add only to `waived`.
+    """
     cloud_ids = list(cloud_ids)
     overdue = overdue_condition(today)
     gating = Q(requirement__gating=True)
-    open_ = Q(status__in=OPEN_STATUSES) & ~WAIVED
+    open_ = Q(status__in=OPEN_STATUSES)
+    counted = ~Q(status=ItemStatus.NOT_APPLICABLE)
     rows = (
         active_items(cloud_ids, today)
-        .values("checklist__cloud_id", "requirement__pillar")
+        .annotate(waived_group=Case(When(WAIVED, then=Value(True)), default=Value(False),
+                                    output_field=BooleanField()))
+        .values("checklist__cloud_id", "requirement__pillar", "waived_group")
         .annotate(
-            **done_and_counted(),
+            counted_weight=Coalesce(Sum(_WEIGHT, filter=counted), Value(0)),
+            done_weight=Coalesce(Sum(_WEIGHT, filter=DONE), Value(0)),
+            counted=Count("id", filter=counted),
+            done=Count("id", filter=DONE),
             open=Count("id", filter=open_),
-            overdue=Count("id", filter=overdue & ~WAIVED),
-            blocked=Count("id", filter=Q(status=ItemStatus.BLOCKED) & ~WAIVED),
+            overdue=Count("id", filter=overdue),
+            blocked=Count("id", filter=Q(status=ItemStatus.BLOCKED)),
             open_gating=Count("id", filter=open_ & gating),
-            overdue_gating=Count("id", filter=overdue & gating & ~WAIVED),
-            waived=Count("id", filter=WAIVED),
-            waived_weight=Coalesce(Sum(_WEIGHT, filter=WAIVED), Value(0)),
+            overdue_gating=Count("id", filter=overdue & gating),
         )
         .order_by()
     )
@@ -67,7 +75,11 @@ def pillar_totals(cloud_ids: Iterable[int], today: dt.date) -> dict[int, dict[st
     for row in rows:
         cloud_id = row.pop("checklist__cloud_id")
         pillar = row.pop("requirement__pillar")
-        result[cloud_id][pillar] = Totals(**row)
+        if row.pop("waived_group"):
+            totals = Totals(waived=row["counted"], waived_weight=row["counted_weight"])
+        else:
+            totals = Totals(**row)
+        result[cloud_id][pillar] = result[cloud_id][pillar] + totals
     return result
 
 
