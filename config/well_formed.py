@@ -13,6 +13,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -29,7 +30,11 @@ def problem_in(encoded: bytes | str, where: str) -> str | None:
             raw = encoded.encode("utf-8")
     else:
         raw = encoded
-    for pair in raw.split(b"&"):
+    pairs = raw.split(b"&")
+    if len(pairs) > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:
+        # Django would raise TooManyFieldsSent later, answered as an HTML page in DEBUG: refuse it here, in kind.
+        return f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} {where} parameters."
+    for pair in pairs:
         if not pair:
             continue
         name_raw, _, value_raw = pair.partition(b"=")

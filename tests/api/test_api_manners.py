@@ -121,3 +121,10 @@ def test_the_schema_declares_the_shared_headers_and_required_bodies(client):
             ok = [code for code in answers if code.startswith("2")]
             assert ok and all("RateLimit-Remaining" in answers[code].get("headers", {}) for code in ok), (path, method)
     assert schema["components"]["schemas"]["Cloud"]["properties"]["stage"]["$ref"].endswith("StageEnum")
+
+
+def test_too_many_query_parameters_get_a_json_400_in_debug_too(world, keys, api, settings):
+    settings.DEBUG = True
+    response = with_key(api, keys.own).get("/api/v1/events/?" + "&".join(["limit=1"] * 1200))
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "malformed_request"
