@@ -28,7 +28,7 @@ from readiness.item_changes import (
     apply_changes,
     reject_unknown_fields,
 )
-from readiness.models import Checklist, ChecklistItem, Framework, FrameworkMove, Waiver
+from readiness.models import Checklist, ChecklistItem, Finding, Framework, FrameworkMove, Waiver
 from readiness.snapshots.freshness import mark_stale
 from readiness.validation import error_dict
 
@@ -144,6 +144,7 @@ def start_checklist(*, cloud: Cloud, framework: Framework, actor: Any,
                for code, pk in sorted(retired_ids.items())], actor=actor)
         if previous is not None:
             _carry_waivers(retired_ids, new_ids, user=user, source=source)
+            _relink_findings(retired_ids, new_ids, actor=actor)
             FrameworkMove.objects.create(
                 cloud=cloud, from_checklist=previous, to_checklist=checklist, moved_at=timezone.now(), moved_by=user,
                 retired_items=[{"retired_id": old_id, "code": code, "replaced_by_id": new_ids.get(code)}
@@ -264,6 +265,26 @@ def _carry_waivers(retired_ids: dict[str, int], new_ids: dict[str, int], *, user
         waiver._change_source = source
         waiver._history_user = user
         waiver.save(update_fields=["item"])
+
+
+def _relink_findings(retired_ids: dict[str, int], new_ids: dict[str, int], *, actor: Any) -> None:
+    """Findings, resolved ones included, name the items that replaced the retired ones (a retired
+    id answers 404, and a mirror drops it on item.retired); links to an item with no successor go."""
+    through = Finding.items.through
+    successor = {old: new_ids.get(code) for code, old in retired_ids.items()}
+    links = list(through.objects.filter(checklistitem_id__in=successor).values_list("pk", "finding_id",
+                                                                                   "checklistitem_id"))
+    if not links:
+        return
+    through.objects.filter(pk__in=[pk for pk, _, _ in links]).delete()
+    through.objects.bulk_create([through(finding_id=finding_id, checklistitem_id=successor[item_id])
+                                 for _, finding_id, item_id in links if successor[item_id] is not None],
+                                ignore_conflicts=True)
+    now = timezone.now()
+    findings = list(Finding.objects.filter(pk__in={finding_id for _, finding_id, _ in links}).order_by("pk"))
+    Finding.objects.filter(pk__in=[f.pk for f in findings]).update(updated_at=now)
+    events.record([events.Change(events.FINDING_UPDATED, "finding", f.pk, f.cloud_id,
+                                 {"rule": f.rule, "items_changed": True}) for f in findings], actor=actor, now=now)
 
 
 def _refuse_hand_edits_of_checked(item: ChecklistItem, source: str) -> None:

@@ -126,8 +126,29 @@ def test_a_mirror_built_from_the_feed_equals_the_server(world, keys, api):
     assert server_items[str(item_of(world.cloud_a, "PPL-01").pk)]["owner_name"] == "Renamed"
     server_findings = {str(row["id"]): row for row in client.get("/api/v1/findings/?status=all").json()["results"]}
     assert mirror_findings == server_findings
+    assert {pk for row in server_findings.values() for pk in row["items"]} <= {int(pk) for pk in server_items}
     retired = [row for row in rows if row["type"] == "item.retired"]
     assert {row["data"]["code"]: row["data"]["replaced_by"] is None for row in retired}["TEC-02"] is True
+
+
+def test_a_resolved_finding_names_the_items_that_replaced_the_retired_ones(world, keys, api):
+    from readiness.models import Finding
+
+    kept, dropped = item_of(world.cloud_a, "PPL-01"), item_of(world.cloud_a, "TEC-02")
+    now = timezone.now()
+    finding = Finding.objects.create(cloud=world.cloud_a, rule="unowned", severity="medium", explanation="x",
+                                     recommendation="y", opened_at=now, updated_at=now, resolved_at=now)
+    finding.items.set([kept, dropped])
+    client = with_key(api, keys.own)
+    _, after = everything(client)
+    v2 = [*SMALL_FRAMEWORK[:-1], ("TEC-03", "technology", "access", 4, True)]
+    start_checklist(cloud=world.cloud_a, framework=make_framework(v2, version=2), actor=None)
+    body = client.get(f"/api/v1/findings/{finding.pk}/").json()
+    assert body["items"] == [item_of(world.cloud_a, "PPL-01").pk] and body["status"] == "resolved"
+    assert body["updated_at"] > finding.updated_at.isoformat().replace("+00:00", "Z")
+    rows, _ = everything(client, after)
+    assert [row["data"] for row in rows if (row["object_kind"], row["object_id"]) == ("finding", str(finding.pk))] == [
+        {"rule": "unowned", "items_changed": True}]
 
 
 def test_staff_and_metric_writes_are_events_for_the_right_audience(world, keys, api):
