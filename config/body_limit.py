@@ -15,11 +15,13 @@ from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from config.api.error_body import error_body
+
 
 def too_large(request: HttpRequest) -> HttpResponse:
     limit = settings.MAX_REQUEST_BODY_BYTES
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "payload_too_large", "detail": f"The request body is larger than {limit} bytes."},
+        return JsonResponse(error_body("payload_too_large", f"The request body is larger than {limit} bytes."),
                             status=413)
     return HttpResponse(render_to_string("errors/413.html", {"limit_kib": limit // 1024}), status=413)
 

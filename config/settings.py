@@ -344,6 +344,7 @@ SPECTACULAR_SETTINGS = {
         "LevelReasonEnum": "readiness.api.serializers.REASONS",
         "ForecastStatusEnum": "readiness.api.serializers.FORECAST_STATUSES",
         "ForecastReasonEnum": "readiness.api.serializers.FORECAST_REASONS",
+        "RowErrorCodeEnum": "config.api.schema.ROW_CODES",
     },
 }
 

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from config.api.error_body import error_body
+
 FORM_TYPE = "application/x-www-form-urlencoded"
 MULTIPART_TYPE = "multipart/form-data"
 
@@ -71,7 +73,7 @@ def multipart_problem(request: HttpRequest) -> str | None:
 
 def refuse(request: HttpRequest, problem: str, *, status: int = 400) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "malformed_request", "detail": problem}, status=status)
+        return JsonResponse(error_body("malformed_request", problem), status=status)
     return HttpResponse(render_to_string("400.html", {"problem": problem}), status=status)
 
 

@@ -139,7 +139,9 @@ def set_status(base: str, key: str, item_id: int, status: str) -> None:
             return
         if code != 412:
             sys.exit(f"change refused: {code} {body}")
-        print(f"item {item_id} changed meanwhile (now version {body['version']}); retrying on top of it")
+        changed = ", ".join(body["changed_fields"]) or "unknown fields"
+        print(f"item {item_id} changed meanwhile ({changed}; now version {body['current']['version']}); "
+              "retrying on top of it")
     sys.exit("gave up after a second conflict")
 
 

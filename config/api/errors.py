@@ -12,10 +12,12 @@ from django.views import csrf as csrf_views
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
+from config.api.error_body import error_body
+
 
 def not_found(request, exception):
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+        return JsonResponse(error_body("not_found", "Not found."), status=404)
     return defaults.page_not_found(request, exception)
 
 
@@ -29,7 +31,7 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError) and not database_reachable():
         return database_unavailable(request)
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "server_error", "detail": "Server error."}, status=500)
+        return JsonResponse(error_body("server_error", "Server error."), status=500)
     return defaults.server_error(request)
 
 
@@ -45,9 +47,8 @@ def database_reachable() -> bool:
 def database_unavailable(request):
     logger.error("Database unavailable while serving %s %s", request.method, request.path)
     if request.path.startswith("/api/"):
-        response = JsonResponse({"code": "unavailable",
-                                 "detail": "The database is unavailable; nothing was read or saved. "
-                                           "Try again in a minute."}, status=503)
+        response = JsonResponse(error_body("unavailable", "The database is unavailable; nothing was read or saved. "
+                                           "Try again in a minute."), status=503)
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -57,21 +58,21 @@ def database_unavailable(request):
 def bad_request(request, exception):
     if request.path.startswith("/api/"):
         if isinstance(exception, RequestDataTooBig):
-            return JsonResponse({"code": "payload_too_large",
-                                 "detail": "The request body is larger than the API accepts."}, status=413)
-        return JsonResponse({"code": "bad_request", "detail": "Bad request."}, status=400)
+            return JsonResponse(error_body("payload_too_large", "The request body is larger than the API accepts."),
+                                status=413)
+        return JsonResponse(error_body("bad_request", "Bad request."), status=400)
     return defaults.bad_request(request, exception)
 
 
 @csrf_exempt
 def api_not_found(request):
     if not request.path.endswith("/"):
-        return JsonResponse({"code": "not_found",
-                             "detail": "Not found. API paths end with a slash, e.g. /api/v1/items/42/."}, status=404)
-    return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+        return JsonResponse(error_body("not_found", "Not found. API paths end with a slash, e.g. /api/v1/items/42/."),
+                            status=404)
+    return JsonResponse(error_body("not_found", "Not found."), status=404)
 
 
 def csrf_failure(request, reason=""):
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "csrf_failed", "detail": f"CSRF check failed: {reason}"}, status=403)
+        return JsonResponse(error_body("csrf_failed", f"CSRF check failed: {reason}"), status=403)
     return csrf_views.csrf_failure(request, reason=reason)

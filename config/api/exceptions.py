@@ -1,6 +1,4 @@
-"""One JSON error shape for the whole API: {"code": ..., "detail": ..., "errors": {...} for validation}.
-
-`code` is stable (clients branch on it); `detail` is for people and may be reworded."""
+"""DRF's exceptions answered in the API's one error shape (config.api.error_body)."""
 
 from __future__ import annotations
 
@@ -10,6 +8,8 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from config.api.error_body import error_body
 
 logger = logging.getLogger("portal.api")
 
@@ -35,16 +35,12 @@ def api_exception_handler(exc, context):
         logger.warning("API denied (%s): %s %s by %s", response.status_code, getattr(request, "method", "?"),
                        getattr(request, "path", "?"), getattr(request, "user", None))
     if isinstance(exc, exceptions.ValidationError):
-        errors = response.data
-        if isinstance(errors, list):
-            errors = {"non_field_errors": errors}
-        response.data = {"code": "invalid", "detail": "Invalid input.", "errors": errors}
+        response.data = error_body("invalid", "Invalid input.", fields=response.data)
     elif isinstance(exc, Http404):
-        response.data = {"code": "not_found", "detail": "Not found."}
+        response.data = error_body("not_found", "Not found.")
     else:
-        if not isinstance(response.data, dict) or "detail" not in response.data:
-            response.data = {"detail": response.data}
-        response.data = {"code": error_code(exc), **response.data}
+        data = response.data if isinstance(response.data, dict) else {"detail": response.data}
+        response.data = error_body(error_code(exc), data.get("detail", "Error."))
     return response
 
 
@@ -66,4 +62,4 @@ def error_code(exc) -> str:
 
 
 def error(status_code: int, detail: str, *, code: str = "error", **extra) -> Response:
-    return Response({"code": code, "detail": detail, **extra}, status=status_code)
+    return Response(error_body(code, detail, **extra), status=status_code)

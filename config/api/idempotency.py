@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from clouds.models import IdempotencyRecord
+from config.api.error_body import error_body
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 KEY = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII
@@ -25,8 +26,8 @@ KEPT_HEADERS = ("Content-Type", "ETag", "Location")
 NOT_KEPT = {401, 429}
 
 
-def _error(status: int, code: str, detail: str, **headers: str) -> JsonResponse:
-    response = JsonResponse({"detail": detail, "code": code}, status=status)
+def _error(status: int, code: str, detail: str, fields: dict | None = None, **headers: str) -> JsonResponse:
+    response = JsonResponse(error_body(code, detail, fields=fields), status=status)
     for name, value in headers.items():
         response[name] = value
     return response
@@ -69,8 +70,9 @@ class IdempotencyMiddleware:
         if not _handles(view_func, request.method):
             return None
         if not KEY.fullmatch(key):
-            return _error(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 200 visible ASCII "
-                                                           "characters (a UUID is a good choice).")
+            problem = "Use 1 to 200 visible ASCII characters (a UUID is a good choice)."
+            return _error(400, "invalid_idempotency_key", f"Idempotency-Key: {problem}",
+                          {"Idempotency-Key": [problem]})
         scope = _scope(request)
         if scope is None:  # not authenticated: let the API answer 401 as usual
             return None

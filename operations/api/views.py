@@ -13,9 +13,10 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from config.api.error_body import error_body, row_error
 from config.api.schema import COMMON, Error
 from operations.access import readable_clouds, reporting_clouds
 from operations.ingest import IngestRefused, upsert_values
@@ -52,10 +53,6 @@ BulkRequest = inline_serializer("MetricBulkRequest", fields={
 BulkResponse = inline_serializer("MetricBulkResponse", fields={
     "created": serializers.IntegerField(), "updated": serializers.IntegerField(),
     "unchanged": serializers.IntegerField()})
-BulkError = inline_serializer("MetricBulkError", fields={
-    "detail": serializers.CharField(),
-    "errors": serializers.ListField(child=inline_serializer("MetricRowError", fields={
-        "index": serializers.IntegerField(), "fields": serializers.DictField()}))})
 
 
 def _payload(row) -> dict:
@@ -112,7 +109,8 @@ class MetricValueViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=BulkRequest,
-        responses={200: BulkResponse, 400: OpenApiResponse(BulkError, description="Every failing row; nothing saved."),
+        responses={200: BulkResponse,
+                   400: OpenApiResponse(Error, description="Every failing row in `errors`; nothing saved."),
                    403: OpenApiResponse(Error, description="You report metrics for no cloud (executives), or a "
                                                            "session write without its CSRF token."),
                    415: OpenApiResponse(Error, description="The body must be application/json."), **COMMON},
@@ -123,19 +121,16 @@ class MetricValueViewSet(viewsets.GenericViewSet):
     def bulk(self, request):
         if not reporting_clouds(request.user).exists():
             raise PermissionDenied("You report metrics for no cloud.")
-        try:
-            body = request.data
-        except ParseError as exc:
-            return Response({"code": "invalid",
-                             "detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
+        body = request.data
         if not isinstance(body, dict) or set(body) != {"values"} or not isinstance(body["values"], list):
-            return Response({"code": "invalid", "detail": 'The body must be {"values": [...]}.', "errors": []},
+            return Response(error_body("invalid", 'The body must be {"values": [...]}.',
+                                       fields={"values": ["Give a list of rows."]}),
                             status=status.HTTP_400_BAD_REQUEST)
         try:
             result = upsert_values(body["values"], actor=request.user)
         except IngestRefused as exc:
-            return Response({"code": "invalid", "detail": exc.detail, "errors": [{"index": e.index, "fields": e.fields}
-                                                              for e in exc.errors]},
+            return Response(error_body("invalid", exc.detail,
+                                       errors=[row_error(e.index, "invalid", e.fields) for e in exc.errors]),
                             status=status.HTTP_400_BAD_REQUEST)
         return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
 

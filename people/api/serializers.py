@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.api.schema import ErrorSerializer
+from people.staff_history import CHANGEABLE
 from people.staff_input import ScreeningInput, StaffInput, TrainingInput
 from people.staff_writes import MAX_UPSERT_ROWS
 
@@ -45,16 +47,15 @@ class StaffBulkRequest(serializers.Serializer):
     staff = serializers.ListField(child=StaffInput(), min_length=1, max_length=MAX_UPSERT_ROWS)
 
 
-class StaffBulkRowError(serializers.Serializer):
-    index = serializers.IntegerField()
-    external_id = serializers.CharField(allow_null=True)
-    fields = serializers.DictField(help_text="Messages by field; screenings and trainings give one object of "
-                                             "messages per record, by position.")
+class StaffConflictSerializer(ErrorSerializer):
+    """The body of a 412 (code stale_version): the error, the current person with their ETag, and the
+    fields changed since the caller's version."""
 
-
-class StaffBulkError(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = StaffBulkRowError(many=True)
+    current = StaffSerializer()
+    etag = serializers.CharField(help_text='The current version\'s ETag (also the ETag header), e.g. "4".')
+    changed_fields = serializers.ListField(child=serializers.ChoiceField(choices=CHANGEABLE),
+                                           help_text="Fields someone changed since your version (empty if your "
+                                                     "If-Match named no older version of this person).")
 
 
 class StaffBulkResponse(serializers.Serializer):

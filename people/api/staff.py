@@ -15,24 +15,26 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clouds.access import visible_clouds
 from clouds.choices import ChangeSource
 from clouds.models import Cloud
 from clouds.trial_write import write_unless
+from config.api.error_body import error_body, row_error
 from config.api.preconditions import if_match_versions
 from config.api.schema import COMMON, Error
 from people.access import may_write_people, named_staff
 from people.api.serializers import (
-    StaffBulkError,
     StaffBulkRequest,
     StaffBulkResponse,
+    StaffConflictSerializer,
     StaffSerializer,
     staff_payload,
 )
 from people.models import Screening, StaffMember, Training
+from people.staff_history import fields_changed_since
 from people.staff_input import StaffChanges, StaffInput
 from people.staff_writes import (
     MAX_UPSERT_ROWS,
@@ -154,8 +156,9 @@ class StaffViewSet(viewsets.GenericViewSet):
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
                                      description="The ETag of the version you are changing.")],
         responses={200: OpenApiResponse(StaffSerializer, description="Saved; ETag is the new version."),
-                   412: OpenApiResponse(StaffSerializer, description="Stale If-Match: the current person "
-                                                                     "(ETag: its version); nothing saved."),
+                   412: OpenApiResponse(StaffConflictSerializer, description="Stale If-Match: the current person "
+                                                                             "(ETag: its version) and the fields "
+                                                                             "changed since yours; nothing saved."),
                    428: OpenApiResponse(Error, description="If-Match missing (or '*')."),
                    **WRITE, **COMMON, **NOT_FOUND})
     def partial_update(self, request, pk=None):
@@ -165,24 +168,36 @@ class StaffViewSet(viewsets.GenericViewSet):
         changes = StaffChanges(data=request.data)
         changes.is_valid(raise_exception=True)
         if staff.version not in versions:
-            return self._stale(pk)
+            return self._stale(pk, versions)
         try:
             update_staff(staff=staff, changes=changes.validated_data, actor=request.user, source=ChangeSource.API,
                          expected_version=staff.version)
         except StaleStaffError:
-            return self._stale(pk)
+            return self._stale(pk, versions)
         except StaffWriteRefused as exc:
             raise ValidationError(exc.errors) from None
         # Read unscoped: a program manager who took the person off their last cloud no longer sees them.
         return self._single(self._loaded(StaffMember.objects.filter(pk=staff.pk)).get())
 
-    def _stale(self, pk) -> Response:
-        return self._single(self._one(pk), status.HTTP_412_PRECONDITION_FAILED)
+    def _stale(self, pk, versions: set[int]) -> Response:
+        current = self._one(pk)
+        visible = set(visible_clouds(self.request.user).values_list("pk", flat=True))
+        older = [version for version in versions if version < current.version]
+        body = error_body(
+            "stale_version", f"This person is at version {current.version}, not the one your If-Match names; "
+                             f"nothing was saved. Merge with `current` and send again with If-Match: "
+                             f"{_etag(current)}.",
+            current=staff_payload(current, visible), etag=_etag(current),
+            changed_fields=fields_changed_since(current, max(older), visible) if older else [])
+        response = Response(body, status=status.HTTP_412_PRECONDITION_FAILED)
+        response["ETag"] = _etag(current)
+        return response
 
     @extend_schema(
         request=StaffBulkRequest,
         responses={200: StaffBulkResponse,
-                   400: OpenApiResponse(StaffBulkError, description="Every failing row; nothing was saved."),
+                   400: OpenApiResponse(Error, description="Every failing row in `errors`, or what is wrong with "
+                                                           "the body in `fields`; nothing was saved."),
                    **{code: value for code, value in WRITE.items() if code != 400}, **COMMON},
         description=f"Create or update up to {MAX_UPSERT_ROWS} people, matched by (employer, external_id), all or "
                     "nothing. Rows equal to what is stored change nothing (sending the same roster again is "
@@ -190,16 +205,12 @@ class StaffViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request):
         self._refuse_readers()
-        try:
-            body = request.data
-        except ParseError as exc:
-            return Response({"code": "invalid",
-                             "detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
+        body = request.data
         if not isinstance(body, dict) or set(body) != {"staff"} or not isinstance(body["staff"], list) \
                 or not 1 <= len(body["staff"]) <= MAX_UPSERT_ROWS:
-            return Response({"code": "invalid",
-                             "detail": f'The body must be {{"staff": [...]}} with 1 to {MAX_UPSERT_ROWS} rows.',
-                             "errors": []}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(error_body("invalid", f'The body must be {{"staff": [...]}} with 1 to {MAX_UPSERT_ROWS} '
+                                                  "rows.", fields={"staff": [f"Give 1 to {MAX_UPSERT_ROWS} rows."]}),
+                            status=status.HTTP_400_BAD_REQUEST)
         rows, errors = [], []
         for index, row in enumerate(body["staff"]):
             parsed = StaffInput(data=row)
@@ -207,8 +218,8 @@ class StaffViewSet(viewsets.GenericViewSet):
                 rows.append((index, parsed.validated_data))
             else:
                 external_id = row.get("external_id") if isinstance(row, dict) else None
-                errors.append({"index": index, "external_id": external_id if isinstance(external_id, str) else None,
-                               "fields": parsed.errors})
+                errors.append(row_error(index, "invalid", parsed.errors,
+                                        external_id=external_id if isinstance(external_id, str) else None))
         result = None
         if rows:
             # The rules run on the well-formed rows even when others are malformed, so that every
@@ -217,15 +228,13 @@ class StaffViewSet(viewsets.GenericViewSet):
                 result = write_unless(bool(errors), lambda: upsert_staff(
                     rows=[row for _, row in rows], actor=request.user, source=ChangeSource.API))
             except UpsertRefused as exc:
-                errors += [{"index": rows[e.index][0], "external_id": e.external_id, "fields": e.fields}
+                errors += [row_error(rows[e.index][0], "invalid", e.fields, external_id=e.external_id)
                            for e in exc.errors]
             except StaffWriteRefused as exc:
-                return Response({"code": "invalid",
-                                 "detail": str(exc), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
+                return Response(error_body("invalid", str(exc), fields=exc.errors), status=status.HTTP_400_BAD_REQUEST)
         if errors:
             errors.sort(key=lambda error: error["index"])
-            return Response({"code": "invalid",
-                             "detail": f"{len(errors)} row(s) failed; nothing was saved.", "errors": errors},
+            return Response(error_body("invalid", f"{len(errors)} row(s) failed; nothing was saved.", errors=errors),
                             status=status.HTTP_400_BAD_REQUEST)
         # Read unscoped, as after a PATCH: the caller just wrote these people.
         fresh = {staff.pk: staff for staff in self._loaded(StaffMember.objects.filter(

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clouds.access import visible_clouds
-from config.api.schema import COMMON, Error
+from config.api.error_body import error_body
+from config.api.schema import COMMON, Error, ErrorSerializer
 from readiness.api.views import SLUG
 from readiness.events import TYPES, purged_through, visible_events
 
@@ -47,6 +48,12 @@ def _whole(value: str, name: str, errors: dict, *, low: int, high: int) -> int |
     return int(value)
 
 
+class EventsGoneSerializer(ErrorSerializer):
+    """The body of a 410 (code resync_required)."""
+
+    resume_after = serializers.IntegerField(help_text="Resync from the lists, then follow the feed from here.")
+
+
 class EventFeedView(APIView):
     """The change feed of the clouds you may see, oldest first."""
 
@@ -57,8 +64,9 @@ class EventFeedView(APIView):
         OpenApiParameter("cloud", str, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
         OpenApiParameter("type", str, enum=list(TYPES)),
     ], responses={200: EventPage, 400: OpenApiResponse(Error, description="Invalid query parameter."),
-                  410: OpenApiResponse(Error, description="Events after this id were purged: resync from the "
-                                                          "lists, then follow the feed from the id given."),
+                  410: OpenApiResponse(EventsGoneSerializer, description="Events after this id were purged: resync "
+                                                                         "from the lists, then follow the feed from "
+                                                                         "the id given."),
                   404: OpenApiResponse(Error, description="Unknown cloud, or outside your scope (same answer)."),
                   **COMMON})
     def get(self, request):
@@ -75,10 +83,9 @@ class EventFeedView(APIView):
             raise ValidationError(errors)
         purged = purged_through()
         if after < purged:
-            return Response({"code": "resync_required",
-                             "detail": f"Events up to #{purged} were purged (kept for the retention period); "
-                                       "resync from the lists, then follow this feed with "
-                                       f"after={purged}.", "resume_after": purged},
+            return Response(error_body("resync_required", f"Events up to #{purged} were purged (kept for the "
+                                                          "retention period); resync from the lists, then follow "
+                                                          f"this feed with after={purged}.", resume_after=purged),
                             status=status.HTTP_410_GONE)
         events = visible_events(request.user).filter(id__gt=after).select_related("cloud").order_by("id")
         if slug is not None:

@@ -16,7 +16,8 @@ from rest_framework.response import Response
 
 from clouds.access import managed_clouds, visible_clouds
 from clouds.api.strict import StrictObjectSerializer, StrictTextField
-from config.api.schema import COMMON, Error
+from config.api.error_body import error_body
+from config.api.schema import COMMON, Error, ErrorSerializer
 from readiness.api.keyset import KeysetPagination, paginate, updated_since_from
 from readiness.api.views import SLUG
 from readiness.choices import FindingSeverity
@@ -53,6 +54,24 @@ class FindingSerializer(serializers.ModelSerializer):
         if user is not None:
             return user.get_full_name() or user.get_username()
         return f"API key {finding.acknowledged_by_key}" if finding.acknowledged_by_key else None
+
+
+class FindingConflictSerializer(ErrorSerializer):
+    """The body of a 409 on acknowledge: the error and the finding as it is."""
+
+    current = FindingSerializer()
+
+
+def _conflict(finding: Finding) -> Response:
+    if finding.acknowledged_at is not None:
+        by = FindingSerializer(finding).data["acknowledged_by"]
+        body = error_body("already_acknowledged", f"Acknowledged already, by {by} at "
+                                                  f"{finding.acknowledged_at:%Y-%m-%d %H:%M} UTC; that one is kept.",
+                          current=FindingSerializer(finding).data)
+    else:
+        body = error_body("already_resolved", "This finding is resolved; there is nothing to acknowledge.",
+                          current=FindingSerializer(finding).data)
+    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 FILTERS = [
@@ -131,8 +150,10 @@ class FindingViewSet(viewsets.GenericViewSet):
         400: OpenApiResponse(Error, description="No note, or an unknown field."),
         403: OpenApiResponse(Error, description="You may see the cloud but not change it."),
         404: OpenApiResponse(Error, description="Unknown, or outside your scope (same answer)."),
-        409: OpenApiResponse(FindingSerializer, description="Already acknowledged (the first acknowledgement, "
-                                                            "kept) or already resolved: the finding as it is."),
+        409: OpenApiResponse(FindingConflictSerializer, description="Already acknowledged (code "
+                                                                    "already_acknowledged; the first one is kept) "
+                                                                    "or already resolved (already_resolved): the "
+                                                                    "finding as it is in `current`."),
         415: OpenApiResponse(Error, description="The body must be application/json."), **COMMON})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
@@ -142,12 +163,12 @@ class FindingViewSet(viewsets.GenericViewSet):
         data = AcknowledgeRequest(data=request.data)
         data.is_valid(raise_exception=True)
         if finding.acknowledged_at is not None or finding.resolved_at is not None:
-            return Response(FindingSerializer(finding).data, status=status.HTTP_409_CONFLICT)
+            return _conflict(finding)
         try:
             acknowledge_finding(finding=finding, actor=request.user, note=data.validated_data["note"])
         except DjangoValidationError:
             current = get_object_or_404(self.get_queryset(), pk=pk)
             if current.acknowledged_at is not None or current.resolved_at is not None:  # someone was first
-                return Response(FindingSerializer(current).data, status=status.HTTP_409_CONFLICT)
+                return _conflict(current)
             raise
         return Response(FindingSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from clouds.api.strict import StrictDateField, StrictIntegerField, StrictObjectSerializer
 from clouds.choices import CloudKind, LifecycleStage, PartnerRole
 from clouds.models import Partner
+from config.api.schema import ErrorSerializer
 from readiness import scoring
 from readiness.api.conflicts import ChangedSinceSerializer
 from readiness.choices import ItemStatus, Pillar
@@ -65,14 +66,16 @@ def _stamp(value) -> str | None:
     return serializers.DateTimeField().to_representation(value) if value else None
 
 
-class ItemConflictSerializer(ItemSerializer):
-    """The body of a 412: the current item plus what changed since the caller's version."""
+class ItemConflictSerializer(ErrorSerializer):
+    """The body of a 412 (code stale_version): the error, the current item with its ETag, and what
+    changed since the caller's version."""
 
+    current = ItemSerializer()
+    etag = serializers.CharField(help_text='The current version\'s ETag (also the ETag header), e.g. "5".')
+    changed_fields = serializers.ListField(child=serializers.ChoiceField(choices=sorted(EDITABLE_ITEM_FIELDS)),
+                                           help_text="Fields someone changed since your version (empty if your "
+                                                     "If-Match named no older version of this item).")
     changed_since = ChangedSinceSerializer()
-
-    class Meta(ItemSerializer.Meta):
-        fields = [*ItemSerializer.Meta.fields, "changed_since"]
-        read_only_fields = fields
 
 
 class PartnerSlugField(serializers.CharField):
@@ -120,20 +123,15 @@ class BulkRowSerializer(ItemChangesSerializer):
 
 
 class BulkRequestSerializer(StrictObjectSerializer):
+    """Reads the envelope; each row is then read on its own, so that every failing row is reported."""
+
     items = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=500)
 
 
-class BulkRowErrorSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
-    id = serializers.IntegerField(allow_null=True)
-    code = serializers.ChoiceField(choices=["invalid", "stale", "not_found"])
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+class ItemBulkSerializer(StrictObjectSerializer):
+    """Rows to change, all or nothing: each names an item, the version it changes, and the fields to set."""
 
-
-class BulkErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = BulkRowErrorSerializer(many=True, help_text="Every failing row (empty when the body itself is wrong).")
-    fields = serializers.DictField(required=False, help_text="What is wrong with the body itself, by field.")
+    items = BulkRowSerializer(many=True, min_length=1, max_length=500)
 
 
 class BulkResponseSerializer(serializers.Serializer):

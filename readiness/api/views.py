@@ -18,23 +18,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clouds.access import visible_clouds
 from clouds.trial_write import write_unless
+from config.api.error_body import error_body, row_error
 from config.api.preconditions import if_match_versions
 from config.api.schema import COMMON, Error
 from readiness.access import editable_items, visible_items
 from readiness.api.conflicts import changes_since
 from readiness.api.keyset import KeysetPagination, paginate, updated_since_from
 from readiness.api.serializers import (
-    BulkErrorSerializer,
     BulkRequestSerializer,
     BulkResponseSerializer,
     BulkRowSerializer,
     CloudSerializer,
     FrameworkSerializer,
+    ItemBulkSerializer,
     ItemChangesSerializer,
     ItemConflictSerializer,
     ItemSerializer,
@@ -79,11 +80,16 @@ def _with_etag(response: Response, item) -> Response:
 
 
 def _stale(current, versions: set[int]) -> Response:
-    """412: the current item, and what changed since the caller's version, by whom and when."""
+    """412: the current item with its ETag, and what changed since the caller's version, by whom and when."""
     older = [version for version in versions if version < current.version]
     since = max(older) if older else None
-    body = {**ItemSerializer(current).data,
-            "changed_since": {"version": since, "changes": changes_since(current, since) if since else []}}
+    changes = changes_since(current, since) if since else []
+    body = error_body(
+        "stale_version", f"Item {current.pk} is at version {current.version}, not the one your If-Match names; "
+                         f"nothing was saved. Merge with `current` and send again with If-Match: {etag_of(current)}.",
+        current=ItemSerializer(current).data, etag=etag_of(current),
+        changed_fields=sorted({name for change in changes for name in change["fields"]}),
+        changed_since={"version": since, "changes": changes})
     return _with_etag(Response(body, status=status.HTTP_412_PRECONDITION_FAILED), current)
 
 
@@ -192,10 +198,11 @@ class ItemViewSet(viewsets.GenericViewSet):
         return _with_etag(Response(ItemSerializer(saved).data), saved)
 
     @extend_schema(
-        request=BulkRequestSerializer,
+        request=ItemBulkSerializer,
         responses={
             200: BulkResponseSerializer,
-            400: OpenApiResponse(BulkErrorSerializer, description="Every failing row; nothing was saved."),
+            400: OpenApiResponse(Error, description="Every failing row in `errors`, or what is wrong with the body "
+                                                    "in `fields`; nothing was saved."),
             **COMMON, **WRITE,
         },
         description=f"Change up to {MAX_BULK_ROWS} items at once, all or nothing. Each row: id, version "
@@ -203,24 +210,18 @@ class ItemViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request):
-        try:
-            data = request.data
-        except ParseError as exc:
-            return Response({"code": "invalid",
-                             "detail": str(exc.detail), "errors": []}, status=status.HTTP_400_BAD_REQUEST)
-        envelope = BulkRequestSerializer(data=data)
+        envelope = BulkRequestSerializer(data=request.data)
         if not envelope.is_valid():
-            return Response({"code": "invalid",
-                             "detail": f'The body must be {{"items": [...]}} with 1 to {MAX_BULK_ROWS} rows.',
-                             "errors": [], "fields": envelope.errors}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(error_body("invalid", f'The body must be {{"items": [...]}} with 1 to {MAX_BULK_ROWS} '
+                                                  "rows.", fields=envelope.errors), status=status.HTTP_400_BAD_REQUEST)
         rows = envelope.validated_data["items"]
         errors, updates = [], []
         for index, row in enumerate(rows):
             parsed = BulkRowSerializer(data=row)
             if not parsed.is_valid():
                 raw_id = row.get("id")
-                errors.append({"index": index, "id": raw_id if isinstance(raw_id, int) else None,
-                               "code": "invalid", "fields": parsed.errors})
+                errors.append(row_error(index, "invalid", parsed.errors,
+                                        id=raw_id if type(raw_id) is int else None))
                 continue
             data = dict(parsed.validated_data)
             updates.append((index, ItemUpdate(data["id"], data["version"], _changes_for_service(data))))
@@ -229,9 +230,9 @@ class ItemViewSet(viewsets.GenericViewSet):
         read_only = sorted(visible_items(request.user).filter(pk__in=[u.item_id for _, u in updates])
                            .exclude(pk__in=editable_items(request.user).values("pk")).values_list("pk", flat=True))
         if read_only:
-            return Response({"code": "permission_denied",
-                             "detail": "You may see but not change item(s) " + ", ".join(map(str, read_only))
-                             + "; nothing was saved.", "errors": []}, status=status.HTTP_403_FORBIDDEN)
+            return Response(error_body("permission_denied", "You may see but not change item(s) "
+                                       + ", ".join(map(str, read_only)) + "; nothing was saved."),
+                            status=status.HTTP_403_FORBIDDEN)
         saved = None
         try:
             # Rows that failed validation above are reported together with the rows the service
@@ -240,14 +241,12 @@ class ItemViewSet(viewsets.GenericViewSet):
                 updates=[u for _, u in updates], actor=request.user, source=ChangeSource.API,
                 allowed=editable_items(request.user)))
         except BulkUpdateError as exc:
-            errors += [{"index": updates[e.index][0], "id": e.item_id, "code": e.code, "fields": e.fields}
-                       for e in exc.errors]
+            errors += [row_error(updates[e.index][0], e.code, e.fields, id=e.item_id) for e in exc.errors]
         if not errors:
             fresh = {item.pk: item for item in self.get_queryset().filter(pk__in=[i.pk for i in saved])}
             return Response({"items": ItemSerializer([fresh[i.pk] for i in saved], many=True).data})
         errors.sort(key=lambda row: row["index"])
-        return Response({"code": "invalid",
-                         "detail": f"{len(errors)} row(s) failed; nothing was saved.", "errors": errors},
+        return Response(error_body("invalid", f"{len(errors)} row(s) failed; nothing was saved.", errors=errors),
                         status=status.HTTP_400_BAD_REQUEST)
 
 

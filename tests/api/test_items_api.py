@@ -22,6 +22,9 @@ from tests.builders import active_checklist
 ITEMS = "/api/v1/items/"
 
 
+NOT_FOUND = {"code": "not_found", "detail": "Not found.", "fields": {}, "errors": []}
+
+
 def item_of(world, code, cloud="cloud_a"):
     return active_checklist(getattr(world, cloud)).items.get(requirement__code=code)
 
@@ -65,7 +68,10 @@ def test_stale_if_match_gets_412_with_the_current_body_and_changes_nothing(partn
     response = patch(partner_api, item, {"status": "done"}, etag='"1"')
     assert response.status_code == 412
     assert response["ETag"] == '"2"'
-    assert response.json()["notes"] == "someone else" and response.json()["status"] == "not_started"
+    body = response.json()
+    assert (body["code"], body["etag"], body["fields"], body["errors"]) == ("stale_version", '"2"', {}, [])
+    assert body["current"]["notes"] == "someone else" and body["current"]["status"] == "not_started"
+    assert body["changed_fields"] == ["notes"] and "If-Match: \"2\"" in body["detail"]
     assert item_of(world, "PPL-01").version == 2
 
 
@@ -76,7 +82,8 @@ def test_412_says_which_fields_changed_since_your_version_by_whom_and_when(partn
     update_item(item=item_of(world, "PPL-01"), changes={"status": "blocked", "owner": world.partner_user.pk},
                 actor=None, source=ChangeSource.JOB, expected_version=2)
     body = patch(partner_api, item, {"status": "done"}, etag='"1"').json()
-    assert body["version"] == 3 and body["changed_since"]["version"] == 1
+    assert body["current"]["version"] == 3 and body["changed_since"]["version"] == 1
+    assert body["changed_fields"] == ["notes", "owner", "status"]
     changes = body["changed_since"]["changes"]
     assert [(c["version"], c["by"], c["source"], sorted(c["fields"])) for c in changes] == [
         (2, "pm-assigned", "browser", ["notes"]), (3, "system", "job", ["owner", "status"])]
@@ -99,7 +106,7 @@ def test_bad_bodies_are_400_with_the_field_and_nothing_stored(partner_api, world
     item = item_of(world, "PPL-01")
     response = patch(partner_api, item, body, etag='"1"')
     assert response.status_code == 400, response.content
-    assert field in response.json()["errors"], response.json()
+    assert field in response.json()["fields"] and response.json()["errors"] == [], response.json()
     assert item_of(world, "PPL-01").version == 1
 
 
@@ -202,7 +209,7 @@ def test_list_is_scoped_paginated_and_filtered_like_the_page(partner_api, world)
 def test_bad_query_parameters_are_400(partner_api, query, field):
     response = partner_api.get(f"{ITEMS}?{query}")
     assert response.status_code == 400, (query, response.content)
-    assert field in response.json()["errors"]
+    assert field in response.json()["fields"]
 
 
 def test_sync_loop_with_updated_since_misses_no_change_made_during_paging(partner_api, world):
@@ -296,7 +303,7 @@ def test_clouds_carry_scores_and_partners_only_the_own(partner_api, world):
 
 def test_unknown_api_paths_answer_json_404(partner_api):
     response = partner_api.get("/api/v1/nothing-here/")
-    assert response.status_code == 404 and response.json() == {"code": "not_found", "detail": "Not found."}
+    assert response.status_code == 404 and response.json() == NOT_FOUND
 
 
 def test_create_api_key_prints_the_key_alone_on_its_last_line(world, capsys, api):
@@ -324,18 +331,19 @@ def test_unmatched_api_paths_answer_json_for_any_method_even_with_a_cookie(world
     client.cookies["sessionid"] = "bogus"
     for method in ("get", "patch", "post", "delete"):
         response = getattr(client, method)("/api/v1/items/%C2%84/")
-        assert response.status_code == 404 and response.json() == {"code": "not_found", "detail": "Not found."}, method
+        assert response.status_code == 404 and response.json() == NOT_FOUND, method
 
 
-def test_bulk_with_an_unparseable_body_keeps_the_bulk_error_shape(partner_api):
+def test_bulk_with_an_unparseable_body_keeps_the_one_error_shape(partner_api):
     response = partner_api.generic("POST", f"{ITEMS}bulk/", b"\x00", content_type="application/json")
-    assert response.status_code == 400 and response.json()["errors"] == []
+    assert response.status_code == 400 and response.json()["code"] == "malformed_body"
+    assert response.json()["errors"] == [] and response.json()["fields"] == {}
 
 
 @pytest.mark.parametrize("since", ["1084-04-14T17:59:51+16:36", "2026-01-01T00:00:00+15:00", "1900-01-01T00:00:00Z"])
 def test_implausible_updated_since_is_a_400_not_a_database_error(partner_api, since):
     response = partner_api.get(f"{ITEMS}?" + urlencode({"updated_since": since}))
-    assert response.status_code == 400 and "updated_since" in response.json()["errors"]
+    assert response.status_code == 400 and "updated_since" in response.json()["fields"]
 
 
 @pytest.mark.parametrize(("path", "headers", "query"), [

@@ -57,7 +57,7 @@ def test_a_visible_item_one_may_not_change_is_a_403(world, api):
 def test_bad_requests_are_refused_with_the_field_named(world, keys, api, change, field):
     response = with_key(api, keys.own).post("/api/v1/waivers/", body(item_of(world.cloud_a, "PPL-01"), **change),
                                             format="json")
-    assert response.status_code == 400 and field in response.json()["errors"]
+    assert response.status_code == 400 and field in response.json()["fields"]
     assert not Waiver.objects.exists()
 
 

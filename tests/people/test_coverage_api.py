@@ -57,4 +57,4 @@ def test_executives_see_counts_but_no_names(world):
 def test_unknown_parameters_are_refused(world):
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {make_key(world.partner_a, 'coverage')}")
     response = client.get("/api/v1/clouds/cloud-a/coverage/?names=yes")
-    assert response.status_code == 400 and "names" in response.json()["errors"]
+    assert response.status_code == 400 and "names" in response.json()["fields"]

@@ -59,9 +59,9 @@ def test_a_partner_never_sees_or_writes_another_partners_people(world, tool):
     assert other.get("/api/v1/staff/").json()["results"] == []
     assert patch(other, f"/api/v1/staff/{person_id}/", {"active": False}, HTTP_IF_MATCH='"1"').status_code == 404
     refused = post(other, "/api/v1/staff/", {**PERSON, "employer": "partner-a", "clouds": ["cloud-b"]})
-    assert refused.status_code == 400 and "employer" in refused.json()["errors"]
+    assert refused.status_code == 400 and "employer" in refused.json()["fields"]
     refused = post(other, "/api/v1/staff/", PERSON)  # cloud-a is not partner B's
-    assert refused.status_code == 400 and "clouds" in refused.json()["errors"]
+    assert refused.status_code == 400 and "clouds" in refused.json()["fields"]
     assert b"Camille" not in other.get("/api/v1/staff/?external_id=emp-1").content
 
 
@@ -83,7 +83,7 @@ def test_program_managers_see_and_staff_only_the_clouds_they_manage(world, tool)
     assert manager.get(f"/api/v1/staff/{person_id}/").status_code == 200
     assert other_manager.get(f"/api/v1/staff/{person_id}/").status_code == 404
     refused = post(manager, "/api/v1/staff/", {**PERSON, "external_id": "x-2", "clouds": ["cloud-b"]})
-    assert refused.status_code == 400 and "clouds" in refused.json()["errors"]
+    assert refused.status_code == 400 and "clouds" in refused.json()["fields"]
 
 
 @pytest.mark.parametrize(("field", "value"), [
@@ -99,7 +99,7 @@ def test_program_managers_see_and_staff_only_the_clouds_they_manage(world, tool)
 ])
 def test_a_value_that_is_not_exactly_well_formed_is_refused_naming_its_field(world, tool, field, value):
     response = post(tool, "/api/v1/staff/", {**PERSON, field: value})
-    assert response.status_code == 400 and field in response.json()["errors"], response.content
+    assert response.status_code == 400 and field in top_level(response.json()["fields"]), response.content
     assert not StaffMember.objects.exists()
 
 
@@ -111,11 +111,18 @@ def test_patch_needs_the_current_etag_and_changes_only_what_is_sent(world, tool)
     assert saved.status_code == 200 and saved["ETag"] == '"2"'
     assert saved.json()["active"] is False and saved.json()["screenings"][0]["type"] == "cloud_background_check"
     stale = patch(tool, path, {"full_name": "C. Martin"}, HTTP_IF_MATCH='"1"')
-    assert stale.status_code == 412 and stale["ETag"] == '"2"' and stale.json()["full_name"] == "Camille Martin"
+    assert stale.status_code == 412 and stale["ETag"] == '"2"' and stale.json()["code"] == "stale_version"
+    assert stale.json()["current"]["full_name"] == "Camille Martin" and stale.json()["etag"] == '"2"'
+    assert stale.json()["changed_fields"] == ["active"]
     same = patch(tool, path, {"active": False}, HTTP_IF_MATCH='"2"')
     assert same.status_code == 200 and same["ETag"] == '"2"'  # nothing changed, nothing recorded
     assert StaffMember.history.filter(id=person_id, version=2).count() == 1
     assert not StaffMember.history.filter(id=person_id, version=3).exists()
+
+
+def top_level(fields: dict) -> list[str]:
+    """Field names without their nested part (roles.0 -> roles)."""
+    return sorted({name.split(".")[0] for name in fields})
 
 
 def test_bulk_upsert_is_all_or_nothing_names_every_bad_row_and_is_idempotent(world, tool):
@@ -124,11 +131,11 @@ def test_bulk_upsert_is_all_or_nothing_names_every_bad_row_and_is_idempotent(wor
     refused = post(tool, "/api/v1/staff/bulk/", {"staff": bad})
     assert refused.status_code == 400
     errors = refused.json()["errors"]
-    assert [(e["index"], sorted(e["fields"])) for e in errors] == [(1, ["roles"]), (2, ["clouds"]),
-                                                                    (3, ["external_id"])]
+    assert [(e["index"], e["code"], top_level(e["fields"])) for e in errors] == [
+        (1, "invalid", ["roles"]), (2, "invalid", ["clouds"]), (3, "invalid", ["external_id"])]
     assert not StaffMember.objects.exists()
     refused = post(tool, "/api/v1/staff/bulk/", {"staff": [rows[0], {**rows[2], "clouds": ["cloud-b"]}, rows[0]]})
-    assert [(e["index"], sorted(e["fields"])) for e in refused.json()["errors"]] == [
+    assert [(e["index"], top_level(e["fields"])) for e in refused.json()["errors"]] == [
         (1, ["clouds"]), (2, ["external_id"])]
     assert not StaffMember.objects.exists()
 
@@ -168,11 +175,11 @@ def test_review_findings_stay_fixed(world, tool):
     """Each of these answered 500, lost sight of a saved row, or let an erased name come back."""
     late = post(tool, "/api/v1/staff/", {**PERSON, "screenings": [{"type": "cloud_background_check",
                                                                    "completed_on": "9999-12-30"}]})
-    assert late.status_code == 400 and "screenings" in late.json()["errors"]
+    assert late.status_code == 400 and "screenings" in top_level(late.json()["fields"])
     manager = Client()
     manager.force_login(world.pm_assigned)
     nowhere = post(manager, "/api/v1/staff/", {**PERSON, "external_id": "pm-1", "clouds": []})
-    assert nowhere.status_code == 400 and "clouds" in nowhere.json()["errors"]
+    assert nowhere.status_code == 400 and "clouds" in nowhere.json()["fields"]
     nowhere = post(manager, "/api/v1/staff/bulk/", {"staff": [{**PERSON, "external_id": "pm-2", "clouds": []}]})
     assert nowhere.status_code == 400 and not StaffMember.objects.filter(external_id__startswith="pm-").exists()
     duplicate = tool.post("/api/v1/staff/", '{"full_name": "A", "full_name": "B", "roles": ["support_engineer"]}',
@@ -231,3 +238,16 @@ def test_citizenships_must_be_real_iso_codes(world, tool):
         cloud=world.cloud_a, role="support_engineer", minimum=1, allowed_citizenships="FR,QQ")
     with pytest.raises(ValidationError, match="QQ"):
         requirement.full_clean()
+
+
+def test_a_412_names_the_fields_changed_since_the_callers_version(world, tool):
+    person_id = post(tool, "/api/v1/staff/", PERSON).json()["id"]
+    path = f"/api/v1/staff/{person_id}/"
+    patch(tool, path, {"screenings": [{"type": "cloud_background_check", "completed_on": "2026-03-01"}]},
+          HTTP_IF_MATCH='"1"')
+    patch(tool, path, {"clouds": [], "roles": ["incident_manager"]}, HTTP_IF_MATCH='"2"')
+    since_first = patch(tool, path, {"full_name": "C. Martin"}, HTTP_IF_MATCH='"1"').json()
+    since_second = patch(tool, path, {"full_name": "C. Martin"}, HTTP_IF_MATCH='"2"').json()
+    assert since_first["changed_fields"] == ["clouds", "roles", "screenings"]
+    assert since_second["changed_fields"] == ["clouds", "roles"]
+    assert since_second["current"]["version"] == 3 and since_second["current"]["clouds"] == []
