@@ -92,21 +92,39 @@ def test_a_client_behind_the_purged_events_is_told_to_resync(world, keys, api, s
     assert EventPurge.objects.get().through_id == resume
 
 
+def read_all(client, path):
+    rows, url = [], path
+    while url:
+        page = client.get(url).json()
+        rows += page["results"]
+        url = page["next"]
+    return rows
+
+
+COLLECTIONS = {"item": "items", "finding": "findings", "staff": "staff"}
+
+
 def test_a_mirror_built_from_the_feed_equals_the_server(world, keys, api):
-    """Items and findings of partner A's clouds, kept by following the feed and reading what changed."""
+    """Items, findings, people and metrics of partner A's clouds, kept by following the feed and reading
+    what each event names."""
+    from operations.catalog_file import load_catalog_file
+
+    load_catalog_file()
     client = with_key(api, keys.own)
-    mirror_items, mirror_findings = {}, {}
+    mirror = {"item": {}, "finding": {}, "staff": {}, "metric": {}}
 
     def apply(rows):
         for row in rows:
             kind, pk = row["object_kind"], row["object_id"]
-            if kind == "item":
-                if row["type"] == "item.retired":
-                    mirror_items.pop(pk, None)
-                    continue
-                mirror_items[pk] = client.get(f"/api/v1/items/{pk}/").json()
-            elif kind == "finding":
-                mirror_findings[pk] = client.get(f"/api/v1/findings/{pk}/").json()
+            if row["type"] in ("item.retired", "staff.removed"):
+                mirror[kind].pop(pk, None)
+            elif kind == "metric":
+                data = row["data"]
+                for value in read_all(client, f"/api/v1/metrics/?cloud={row['cloud']}&metric={data['metric']}"
+                                              f"&since={data['first']}&until={data['last']}"):
+                    mirror["metric"][(value["cloud"], value["metric"], value["day"])] = value
+            else:
+                mirror[kind][pk] = client.get(f"/api/v1/{COLLECTIONS[kind]}/{pk}/").json()
 
     rows, after = everything(client)
     apply(rows)
@@ -118,15 +136,32 @@ def test_a_mirror_built_from_the_feed_equals_the_server(world, keys, api):
     world.partner_user.first_name = "Renamed"
     world.partner_user.save()
     refresh_findings([world.cloud_a.pk])
+    person = {"external_id": "e-1", "full_name": "Camille", "employer": "partner-a", "roles": ["support_engineer"],
+              "citizenships": ["FR"], "clouds": ["cloud-a"], "active": True, "screenings": [], "trainings": []}
+    created = client.post("/api/v1/staff/", person, format="json")
+    client.patch(f"/api/v1/staff/{created.json()['id']}/", {"full_name": "Camille Martin"}, format="json",
+                 HTTP_IF_MATCH=created["ETag"])
+    client.post("/api/v1/staff/", {**person, "external_id": "e-2", "full_name": "Luc"}, format="json")
+    today = timezone.localdate()
+    days = [(today - dt.timedelta(days=n)).isoformat() for n in range(3)]
+    client.post("/api/v1/metrics/bulk/", {"values": [{"cloud": "cloud-a", "metric": "backlog", "day": day,
+                                                      "value": 10 + n} for n, day in enumerate(days)]}, format="json")
+    client.post("/api/v1/metrics/bulk/", {"values": [{"cloud": "cloud-a", "metric": "backlog", "day": days[1],
+                                                      "value": 99}]}, format="json")
     rows, after = everything(client, after)
     apply(rows)
 
-    server_items = {str(row["id"]): row for row in client.get("/api/v1/items/?page_size=500").json()["results"]}
-    assert mirror_items == server_items
+    server_items = {str(row["id"]): row for row in read_all(client, "/api/v1/items/?page_size=500")}
+    assert mirror["item"] == server_items
     assert server_items[str(item_of(world.cloud_a, "PPL-01").pk)]["owner_name"] == "Renamed"
-    server_findings = {str(row["id"]): row for row in client.get("/api/v1/findings/?status=all").json()["results"]}
-    assert mirror_findings == server_findings
+    server_findings = {str(row["id"]): row for row in read_all(client, "/api/v1/findings/?status=all")}
+    assert mirror["finding"] == server_findings
     assert {pk for row in server_findings.values() for pk in row["items"]} <= {int(pk) for pk in server_items}
+    server_staff = {str(row["id"]): row for row in read_all(client, "/api/v1/staff/")}
+    assert mirror["staff"] == server_staff and {row["full_name"] for row in server_staff.values()} == {
+        "Camille Martin", "Luc"}
+    server_metrics = {(row["cloud"], row["metric"], row["day"]): row for row in read_all(client, "/api/v1/metrics/")}
+    assert mirror["metric"] == server_metrics and server_metrics[("cloud-a", "backlog", days[1])]["value"] == 99
     retired = [row for row in rows if row["type"] == "item.retired"]
     assert {row["data"]["code"]: row["data"]["replaced_by"] is None for row in retired}["TEC-02"] is True
 
