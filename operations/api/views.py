@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -107,7 +107,8 @@ class MetricValueViewSet(viewsets.GenericViewSet):
         _refuse_unknown_or_repeated(request.query_params, set())
         return Response(MetricDefinitionSerializer(MetricDefinition.objects.all(), many=True).data)
 
-    @extend_schema(
+    @extend_schema(examples=[OpenApiExample("Yesterday's backlog", request_only=True, value={"values": [
+            {"cloud": "france", "metric": "backlog", "day": "2026-11-30", "value": 12}]})],
         request=BulkRequest,
         responses={200: BulkResponse,
                    400: OpenApiResponse(Error, description="Every failing row in `errors`; nothing saved."),

@@ -12,7 +12,7 @@ import re
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -61,6 +61,12 @@ WRITE = {
 
 def _etag(staff: StaffMember) -> str:
     return f'"{staff.version}"'
+
+
+PERSON_EXAMPLE = {"external_id": "emp-0042", "full_name": "Camille Martin", "employer": "souveraine-ops",
+                  "roles": ["support_engineer"], "citizenships": ["FR"], "clouds": ["france"], "active": True,
+                  "screenings": [{"type": "cloud_background_check", "completed_on": "2026-01-10"}],
+                  "trainings": []}
 
 
 class StaffViewSet(viewsets.GenericViewSet):
@@ -139,7 +145,8 @@ class StaffViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return self._single(self._one(pk))
 
-    @extend_schema(request=StaffInput, responses={
+    @extend_schema(examples=[OpenApiExample("A support engineer", request_only=True, value=PERSON_EXAMPLE)],
+                   request=StaffInput, responses={
         201: OpenApiResponse(StaffSerializer, description="Created; ETag: its version."), **WRITE, **COMMON})
     def create(self, request):
         self._refuse_readers()
@@ -151,7 +158,7 @@ class StaffViewSet(viewsets.GenericViewSet):
             raise ValidationError(exc.errors) from None
         return self._single(self._one(staff.pk), status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @extend_schema(examples=[OpenApiExample("Deactivate", request_only=True, value={"active": False})],
         request=StaffChanges,
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
                                      description="The ETag of the version you are changing.")],
@@ -193,7 +200,7 @@ class StaffViewSet(viewsets.GenericViewSet):
         response["ETag"] = _etag(current)
         return response
 
-    @extend_schema(
+    @extend_schema(examples=[OpenApiExample("A roster of one", request_only=True, value={"staff": [PERSON_EXAMPLE]})],
         request=StaffBulkRequest,
         responses={200: StaffBulkResponse,
                    400: OpenApiResponse(Error, description="Every failing row in `errors`, or what is wrong with "

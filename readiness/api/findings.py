@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -145,7 +145,9 @@ class FindingViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(FindingSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
 
-    @extend_schema(request=AcknowledgeRequest, responses={
+    @extend_schema(examples=[OpenApiExample("Acknowledge", request_only=True,
+                                                  value={"note": "Owners are being named this week."})],
+                   request=AcknowledgeRequest, responses={
         200: FindingSerializer,
         400: OpenApiResponse(Error, description="No note, or an unknown field."),
         403: OpenApiResponse(Error, description="You may see the cloud but not change it."),

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -163,7 +163,8 @@ class ItemViewSet(viewsets.GenericViewSet):
         item = self._visible_item(pk)
         return _with_etag(Response(ItemSerializer(item).data), item)
 
-    @extend_schema(
+    @extend_schema(examples=[OpenApiExample("Block with a note", request_only=True,
+                                 value={"status": "blocked", "notes": "Waiting for the vendor's access list."})],
         request=ItemChangesSerializer,
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
                                      description="The ETag of the version you are changing.")],
@@ -197,7 +198,9 @@ class ItemViewSet(viewsets.GenericViewSet):
         saved = self._visible_item(pk)
         return _with_etag(Response(ItemSerializer(saved).data), saved)
 
-    @extend_schema(
+    @extend_schema(examples=[OpenApiExample("Two rows", request_only=True, value={"items": [
+            {"id": 1, "version": 1, "status": "in_progress"},
+            {"id": 2, "version": 3, "owner": None, "due_date": "2027-03-31"}]})],
         request=ItemBulkSerializer,
         responses={
             200: BulkResponseSerializer,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -124,7 +124,9 @@ class WaiverViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(WaiverSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
 
-    @extend_schema(request=WaiverRequest, responses={
+    @extend_schema(examples=[OpenApiExample("Ask for a waiver", request_only=True, value={
+        "item": 1, "reason": "The vendor's tool ships in Q2.", "compensating_control": "Manual weekly review.",
+        "expires_on": "2027-03-31"})], request=WaiverRequest, responses={
         201: WaiverSerializer,
         400: OpenApiResponse(Error, description="Invalid or unknown fields, an item that is not open, already "
                                                 "waived or waiting for a decision, an expiry out of range."),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -69,7 +69,9 @@ class WebhookViewSet(viewsets.GenericViewSet):
     def list(self, request):
         return Response(EndpointSerializer(self.get_queryset(), many=True).data)
 
-    @extend_schema(request=EndpointRequest, responses={
+    @extend_schema(examples=[OpenApiExample("Register", request_only=True, value={
+        "url": "https://hooks.example.com/portal", "description": "Ticketing sync"})],
+        request=EndpointRequest, responses={
         201: CreatedEndpointSerializer,
         400: OpenApiResponse(Error, description="Invalid or unknown fields, a URL that is not https."),
         403: OpenApiResponse(Error, description="Only a partner's key or staff register its endpoints."),

@@ -21,10 +21,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PACKAGE = "portal_generated_client"
 
 
-@pytest.fixture(scope="module")
-def generated(live_server, tmp_path_factory):
+@pytest.fixture
+def generated(live_server, world, tmp_path):
     """The generated package, imported. Its own code only: no line of it is edited."""
-    root = tmp_path_factory.mktemp("generated")
+    root = tmp_path
     schema = root / "schema.json"
     with urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json") as answer:
         schema.write_bytes(answer.read())
