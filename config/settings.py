@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "operations",
     "launches",
     "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ from launches.services import ConditionInput, record_decision
 from readiness.choices import ChangeSource
 from readiness.models import Waiver
 from readiness.waivers import request_waiver
+from reports.feed_dictionary import FEEDS
 from tests.api.conftest import with_key
 from tests.builders import active_checklist
 from tests.launches import conftest as launches_conftest
@@ -146,6 +147,8 @@ EXPECTATIONS = {
     ("/api/v1/webhooks/{id}/", "DELETE"): webhook_own(204),
     ("/api/v1/webhooks/{id}/deliveries/", "GET"): webhook_own(200),
     ("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver/", "POST"): webhook_own(202),
+    # BI feeds: whole lists scoped to what the caller sees (tests/reports/test_feeds.py checks the scope).
+    **{(f"/api/v1/feeds/{name}.{fmt}", "GET"): anyone_signed_in for name in FEEDS for fmt in ("csv", "jsonl")},
 }
 # Operations that need the cast on a framework version with gates (tests/launches/conftest.py `gated`).
 GATED = {"/api/v1/gates/", "/api/v1/decisions/", "/api/v1/decisions/{id}/", "/api/v1/framework-moves/"}
@@ -245,6 +248,11 @@ def call(api, path, method, world, cloud_name):
     item = active_checklist(cloud).items.get(requirement__code="PRC-02")
     if "/webhooks/" in path:
         return call_webhooks(api, path, method, world, cloud_name), item
+    if "/feeds/" in path:
+        response = api.get(path)
+        if response.status_code == 200:
+            b"".join(response.streaming_content)  # the rows are read while streaming: let them run
+        return response, item
     if path == "/api/v1/events/":
         return api.get(f"{path}?cloud={cloud.slug}"), item
     if path == "/api/v1/framework-moves/":

@@ -1,0 +1,100 @@
+"""GET /api/v1/feeds/<name>.csv and .jsonl: flat, documented, streamed feeds for BI tools (Power BI,
+Kusto, Excel), scoped by the caller like every list, incremental by `updated_since`."""
+
+from __future__ import annotations
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.mediatypes import media_type_matches
+from rest_framework.views import APIView
+
+from config.api.schema import COMMON, Error
+from readiness.api.keyset import updated_since_from
+from reports.feed_dictionary import FEEDS, JSON_TYPES, Feed
+from reports.feed_encoding import csv_chunks, jsonl_chunks
+from reports.feed_rows import ROWS
+
+FORMATS = {"csv": ("text/csv", csv_chunks), "jsonl": ("application/jsonl", jsonl_chunks)}
+
+
+def accepts(header: str, media_type: str) -> bool:
+    """Whether an Accept header allows `media_type` (no header allows anything)."""
+    if not header.strip():
+        return True
+    for part in header.split(","):
+        offered, _, params = part.strip().partition(";")
+        if any(p.strip().replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params.split(";")):
+            continue
+        if offered and media_type_matches(media_type, offered.strip()):
+            return True
+    return False
+
+
+class FeedView(APIView):
+    feed: Feed
+    format: str
+
+    def perform_content_negotiation(self, request, force=False):
+        media_type = FORMATS[self.format][0]
+        if not force and not accepts(request.META.get("HTTP_ACCEPT", ""), media_type):
+            raise NotAcceptable(f"This feed is {media_type}; send Accept: {media_type} (or none).")
+        return JSONRenderer(), "application/json"  # errors are JSON, as everywhere in the API
+
+    def get(self, request):
+        allowed = {"updated_since"} if self.feed.since_column else set()
+        problems = {name: ["Unknown query parameter."] for name in sorted(set(request.query_params) - allowed)}
+        if "updated_since" in problems:
+            problems["updated_since"] = [f"The {self.feed.name} feed is computed when read, so it is always whole."]
+        problems.update({name: ["Give this parameter once."] for name in sorted(allowed)
+                         if len(request.query_params.getlist(name)) > 1})
+        if problems:
+            raise ValidationError(problems)
+        since = updated_since_from(request.query_params) if allowed else None
+        media_type, encode = FORMATS[self.format]
+        response = StreamingHttpResponse(encode(self.feed, ROWS[self.feed.name](request.user, since)),
+                                         content_type=f"{media_type}; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{self.feed.name}.{self.format}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def dictionary_markdown(feed: Feed) -> str:
+    rows = "\n".join(f"| `{c.name}` | {c.type}{' or empty' if c.nullable else ''} | {c.description} |"
+                     for c in feed.columns)
+    return f"{feed.description}\n\n| column | type | meaning |\n|---|---|---|\n{rows}"
+
+
+def row_schema(feed: Feed) -> dict:
+    properties = {}
+    for column in feed.columns:
+        kind = {"type": JSON_TYPES[column.type], "description": column.description}
+        if column.type in ("date", "datetime"):
+            kind["format"] = "date" if column.type == "date" else "date-time"
+        if column.nullable:
+            kind["nullable"] = True
+        properties[column.name] = kind
+    return {"type": "object", "properties": properties, "required": feed.names, "additionalProperties": False}
+
+
+def feed_view(name: str, format: str) -> type[FeedView]:
+    feed = FEEDS[name]
+    media_type = FORMATS[format][0]
+    description = dictionary_markdown(feed) + (
+        "\n\nStreamed. `updated_since` (ISO-8601 with a UTC offset, inclusive) gives the rows changed since; "
+        f"rows come ordered by `{feed.since_column}`." if feed.since_column else "\n\nStreamed; always whole.")
+    body = OpenApiTypes.STR if format == "csv" else row_schema(feed)
+    parameters = [OpenApiParameter("updated_since", OpenApiTypes.DATETIME)] if feed.since_column else []
+    responses = {(200, media_type): OpenApiResponse(body, description=f"One {'line' if format == 'csv' else 'object'}"
+                                                                       " per row" + (" after a header of the column "
+                                                                                     "names" if format == "csv"
+                                                                                     else ", one per line") + "."),
+                 400: OpenApiResponse(Error, description="Unknown or malformed query parameter."), **COMMON}
+    @extend_schema(operation_id=f"feed_{name}_{format}", summary=f"{name} feed ({format})", description=description,
+                   parameters=parameters, responses=responses, tags=["feeds"])
+    def get(self, request):  # its own function: the schema decorator marks the function it is given
+        return FeedView.get(self, request)
+
+    return type(f"{name.title()}{format.title()}Feed", (FeedView,), {"feed": feed, "format": format, "get": get})
