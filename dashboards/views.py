@@ -142,7 +142,7 @@ def cloud_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     return _download(text, f"{slugify(target.slug)}-{today}.md", "text/markdown")
 
 
-ITEM_COLUMNS = ["cloud", "code", "title", "pillar", "area", "weight", "gating", "status", "owner",
+ITEM_COLUMNS = ["cloud", "code", "title", "pillar", "area", "weight", "gating", "status", "owner", "owner_name",
                 "accountable_partner", "due_date", "evidence_url", "notes", "version", "updated_at"]
 
 
@@ -152,6 +152,8 @@ def _export_clouds(request: HttpRequest):
     clouds, _, errors = _portfolio_clouds(request)
     if slug and not SLUG.fullmatch(slug):
         errors.append("cloud: give a cloud slug such as france.")
+    if request.GET.get("bom", "0") not in ("0", "1"):
+        errors.append("bom: use 1 (a UTF-8 byte order mark, for Excel) or 0.")
     if errors:
         raise _FiltersRefused(errors)
     if slug:
@@ -175,10 +177,11 @@ def items_csv(request: HttpRequest) -> HttpResponse:
             .order_by("checklist__cloud__name", "requirement__position")
             .values_list("checklist__cloud__name", "requirement__code", "requirement__title", "requirement__pillar",
                          "requirement__area", "requirement__weight", "requirement__gating", "status",
-                         "owner__username", "accountable_partner__name", "due_date", "evidence_url", "notes",
-                         "version", "updated_at"))
+                         "owner__username", "owner__first_name", "owner__last_name", "accountable_partner__name",
+                         "due_date", "evidence_url", "notes", "version", "updated_at"))
+    rows = ((*row[:9], _full_name(*row[8:11]), *row[11:]) for row in rows)
     name = f"items-{slug or 'all'}-{timezone.localdate()}.csv"
-    return _download(to_csv(ITEM_COLUMNS, rows), name, "text/csv")
+    return _download(_bom(request) + to_csv(ITEM_COLUMNS, rows), name, "text/csv")
 
 
 SCORE_COLUMNS = ["cloud", "day", "scope", "score", "level", "reason", "done_weight", "counted_weight",
@@ -197,5 +200,14 @@ def scores_csv(request: HttpRequest) -> HttpResponse:
             .values_list("cloud__name", "day", "scope", "score", "level", "reason", "done_weight", "counted_weight",
                          "open_gating_count", "overdue_count", "forecast_status", "projected_date", "days_late"))
     name = f"scores-{slug or 'all'}-{timezone.localdate()}.csv"
-    return _download(to_csv(SCORE_COLUMNS, rows), name, "text/csv")
+    return _download(_bom(request) + to_csv(SCORE_COLUMNS, rows), name, "text/csv")
+
+
+def _full_name(username: str | None, first: str | None, last: str | None) -> str | None:
+    return (f"{first} {last}".strip() or username) if username else None
+
+
+def _bom(request: HttpRequest) -> str:
+    """?bom=1: a byte order mark first, so that Excel reads the file as UTF-8 (names with accents)."""
+    return "\ufeff" if request.GET.get("bom") == "1" else ""
 

@@ -126,3 +126,21 @@ def test_the_gating_table_lists_clouds_not_yet_launched(client, world):
     client.force_login(world.executive)
     gating = client.get(reverse("dashboards:portfolio")).context["gating"]
     assert {row.cloud_slug for row in gating} == {"cloud-a"}
+
+
+def test_csv_downloads_offer_a_bom_for_excel_and_give_full_names_beside_usernames(client, world):
+    item = active_checklist(world.cloud_a).items.get(requirement__code="PPL-01")
+    world.partner_user.first_name, world.partner_user.last_name = "Amélie", "Durand"
+    world.partner_user.save()
+    update_item(item=item, changes={"owner": world.partner_user.pk}, actor=None, source=ChangeSource.JOB,
+                expected_version=1)
+    client.force_login(world.executive)
+    plain = client.get(reverse("dashboards:items_csv") + "?cloud=cloud-a").content
+    marked = client.get(reverse("dashboards:items_csv") + "?cloud=cloud-a&bom=1").content
+    assert not plain.startswith(b"\xef\xbb\xbf") and marked == b"\xef\xbb\xbf" + plain
+    rows = list(csv.DictReader(io.StringIO(plain.decode())))
+    owned = {row["code"]: (row["owner"], row["owner_name"]) for row in rows}
+    assert owned["PPL-01"] == ("partner-a-staff", "Amélie Durand") and owned["PPL-02"] == ("", "")
+    scores = client.get(reverse("dashboards:scores_csv") + "?bom=1").content
+    assert scores.startswith(b"\xef\xbb\xbf")
+    assert client.get(reverse("dashboards:items_csv") + "?bom=yes").status_code == 400
