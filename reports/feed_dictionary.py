@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from launches.choices import Outcome
-from readiness.choices import FindingSeverity, ItemStatus, Level, Pillar, SnapshotScope
+from readiness.choices import FindingSeverity, ItemStatus, Level, Pillar, SnapshotScope, WaiverState
 from readiness.scoring import FORECAST_LATE, FORECAST_NONE, FORECAST_ON_TRACK
 
 FORECAST_STATUSES = [FORECAST_ON_TRACK, FORECAST_LATE, FORECAST_NONE]
@@ -120,6 +120,18 @@ FEEDS: dict[str, Feed] = {feed.name: feed for feed in (
         _c("value", DECIMAL, "The value (up to 3 decimals)."),
         _c("updated_at", DATETIME, "Last change (UTC); what updated_since compares."),
     ), "updated_at"),
+    Feed("waivers", "Waivers of the clouds' items, in force or not; few, so always whole.", (
+        _c("waiver_id", INTEGER, "The waiver's id (as in /api/v1/waivers/)."),
+        _c("cloud", TEXT, "Cloud slug."),
+        _c("item_id", INTEGER, "The item waived."),
+        _c("requirement_code", TEXT, "Its requirement code."),
+        _c("gating", BOOLEAN, "The item is a Day-1 blocker."),
+        _c("state", TEXT, _one_of(WaiverState.values) + " (as decided)"),
+        _c("in_force", BOOLEAN, "Approved, and today is between its decision and its expiry, on a current item."),
+        _c("expires_on", DATE, "The last day it applies."),
+        _c("requested_at", DATETIME, "When it was asked for (UTC)."),
+        _c("decided_on", DATE, "The day it was approved or rejected.", True),
+    ), None),
     Feed("decisions", "Recorded go/no-go decisions (immutable).", (
         _c("decision_id", INTEGER, "The decision's id (as in /api/v1/decisions/)."),
         _c("cloud", TEXT, "Cloud slug."),

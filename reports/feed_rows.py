@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, F, QuerySet, Value, When
 from django.db.models.functions import Concat, Trim
 from django.utils import timezone
 
@@ -18,8 +18,10 @@ from operations.models import MetricValue
 from people.coverage import forecast
 from people.queries import people_of, requirements_of
 from readiness.access import visible_items
+from readiness.choices import WaiverState
 from readiness.insights.register import visible_findings
 from readiness.models import ScoreSnapshot
+from readiness.waivers import visible_waivers
 
 CHUNK = 2000
 
@@ -81,6 +83,17 @@ def metric_rows(user: PortalUser, since: dt.datetime | None) -> Iterator[tuple]:
     return _stream(rows)
 
 
+def waiver_rows(user: PortalUser, since: dt.datetime | None) -> Iterator[tuple]:
+    today = timezone.localdate()
+    in_force = Case(When(state=WaiverState.APPROVED, decided_on__lte=today, expires_on__gte=today,
+                         item__checklist__is_active=True, then=Value(True)), default=Value(False),
+                    output_field=BooleanField())
+    rows = visible_waivers(user).order_by("pk").annotate(in_force_=in_force).values_list(
+        "pk", "item__checklist__cloud__slug", "item_id", "item__requirement__code", "item__requirement__gating",
+        "state", "in_force_", "expires_on", "requested_at", "decided_on")
+    return _stream(rows)
+
+
 def decision_rows(user: PortalUser, since: dt.datetime | None) -> Iterator[tuple]:
     rows = _since(visible_decisions(user), "decided_at", since).values_list(
         "pk", "cloud__slug", "gate_code", "gate_name", "gate_due_on", "outcome", "decided_by_name", "decided_on",
@@ -90,5 +103,5 @@ def decision_rows(user: PortalUser, since: dt.datetime | None) -> Iterator[tuple
 
 ROWS: dict[str, Callable[[PortalUser, dt.datetime | None], Iterable[tuple]]] = {
     "items": item_rows, "snapshots": snapshot_rows, "findings": finding_rows, "coverage": coverage_rows,
-    "metrics": metric_rows, "decisions": decision_rows,
+    "metrics": metric_rows, "waivers": waiver_rows, "decisions": decision_rows,
 }

@@ -163,8 +163,8 @@ class ItemViewSet(viewsets.GenericViewSet):
         item = self._visible_item(pk)
         return _with_etag(Response(ItemSerializer(item).data), item)
 
-    @extend_schema(examples=[OpenApiExample("Block with a note", request_only=True,
-                                 value={"status": "blocked", "notes": "Waiting for the vendor's access list."})],
+    @extend_schema(examples=[OpenApiExample("Block with a note", request_only=True, value={
+        "status": ItemStatus.BLOCKED.value, "notes": "Waiting for the vendor's access list."})],
         request=ItemChangesSerializer,
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
                                      description="The ETag of the version you are changing.")],
@@ -199,7 +199,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         return _with_etag(Response(ItemSerializer(saved).data), saved)
 
     @extend_schema(examples=[OpenApiExample("Two rows", request_only=True, value={"items": [
-            {"id": 1, "version": 1, "status": "in_progress"},
+            {"id": 1, "version": 1, "status": ItemStatus.IN_PROGRESS.value},
             {"id": 2, "version": 3, "owner": None, "due_date": "2027-03-31"}]})],
         request=ItemBulkSerializer,
         responses={

@@ -3,7 +3,8 @@ Kusto, Excel), scoped by the caller like every list, incremental by `updated_sin
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotAcceptable, ValidationError
@@ -13,11 +14,13 @@ from rest_framework.views import APIView
 
 from config.api.schema import COMMON, Error
 from readiness.api.keyset import updated_since_from
+from reports import xlsx
 from reports.feed_dictionary import FEEDS, JSON_TYPES, Feed
 from reports.feed_encoding import csv_chunks, jsonl_chunks
 from reports.feed_rows import ROWS
 
-FORMATS = {"csv": ("text/csv", csv_chunks), "jsonl": ("application/jsonl", jsonl_chunks)}
+FORMATS = {"csv": ("text/csv", csv_chunks), "jsonl": ("application/jsonl", jsonl_chunks),
+           "xlsx": (xlsx.MEDIA_TYPE, None)}
 
 
 def accepts(header: str, media_type: str) -> bool:
@@ -54,9 +57,13 @@ class FeedView(APIView):
             raise ValidationError(problems)
         since = updated_since_from(request.query_params) if allowed else None
         media_type, encode = FORMATS[self.format]
-        response = StreamingHttpResponse(encode(self.feed, ROWS[self.feed.name](request.user, since)),
-                                         content_type=f"{media_type}; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="{self.feed.name}.{self.format}"'
+        rows = ROWS[self.feed.name](request.user, since)
+        if encode is None:  # a workbook is written whole (to a temporary file), then sent
+            response = FileResponse(xlsx.workbook(self.feed, rows), content_type=media_type, as_attachment=True,
+                                    filename=f"{self.feed.name}-{timezone.localdate()}.xlsx")
+        else:
+            response = StreamingHttpResponse(encode(self.feed, rows), content_type=f"{media_type}; charset=utf-8")
+            response["Content-Disposition"] = f'inline; filename="{self.feed.name}.{self.format}"'
         response["Cache-Control"] = "no-store"
         return response
 
@@ -79,18 +86,21 @@ def row_schema(feed: Feed) -> dict:
     return {"type": "object", "properties": properties, "required": feed.names, "additionalProperties": False}
 
 
+ANSWERS = {"csv": "One line per row after a header of the column names.",
+           "jsonl": "One object per row, one per line.",
+           "xlsx": "A workbook with one sheet: typed cells, a frozen header, an autofilter; times in UTC."}
+
+
 def feed_view(name: str, format: str) -> type[FeedView]:
     feed = FEEDS[name]
     media_type = FORMATS[format][0]
+    sending = "Written whole, then sent." if format == "xlsx" else "Streamed."
     description = dictionary_markdown(feed) + (
-        "\n\nStreamed. `updated_since` (ISO-8601 with a UTC offset, inclusive) gives the rows changed since; "
-        f"rows come ordered by `{feed.since_column}`." if feed.since_column else "\n\nStreamed; always whole.")
-    body = OpenApiTypes.STR if format == "csv" else row_schema(feed)
+        f"\n\n{sending} `updated_since` (ISO-8601 with a UTC offset, inclusive) gives the rows changed since; "
+        f"rows come ordered by `{feed.since_column}`." if feed.since_column else f"\n\n{sending} Always whole.")
+    body = {"csv": OpenApiTypes.STR, "jsonl": row_schema(feed), "xlsx": OpenApiTypes.BINARY}[format]
     parameters = [OpenApiParameter("updated_since", OpenApiTypes.DATETIME)] if feed.since_column else []
-    responses = {(200, media_type): OpenApiResponse(body, description=f"One {'line' if format == 'csv' else 'object'}"
-                                                                       " per row" + (" after a header of the column "
-                                                                                     "names" if format == "csv"
-                                                                                     else ", one per line") + "."),
+    responses = {(200, media_type): OpenApiResponse(body, description=ANSWERS[format]),
                  400: OpenApiResponse(Error, description="Unknown or malformed query parameter."), **COMMON}
     @extend_schema(operation_id=f"feed_{name}_{format}", summary=f"{name} feed ({format})", description=description,
                    parameters=parameters, responses=responses, tags=["feeds"])

@@ -16,6 +16,7 @@ from launches.services import ConditionInput, record_decision
 from readiness.choices import ChangeSource
 from readiness.models import Waiver
 from readiness.waivers import request_waiver
+from reports.api.views import FORMATS
 from reports.feed_dictionary import FEEDS
 from tests.api.conftest import with_key
 from tests.builders import active_checklist
@@ -148,7 +149,7 @@ EXPECTATIONS = {
     ("/api/v1/webhooks/{id}/deliveries/", "GET"): webhook_own(200),
     ("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver/", "POST"): webhook_own(202),
     # BI feeds: whole lists scoped to what the caller sees (tests/reports/test_feeds.py checks the scope).
-    **{(f"/api/v1/feeds/{name}.{fmt}", "GET"): anyone_signed_in for name in FEEDS for fmt in ("csv", "jsonl")},
+    **{(f"/api/v1/feeds/{name}.{fmt}", "GET"): anyone_signed_in for name in FEEDS for fmt in FORMATS},
 }
 # Operations that need the cast on a framework version with gates (tests/launches/conftest.py `gated`).
 GATED = {"/api/v1/gates/", "/api/v1/decisions/", "/api/v1/decisions/{id}/", "/api/v1/framework-moves/"}

@@ -18,6 +18,7 @@ from launches.services import ConditionInput, record_decision
 from readiness.choices import ChangeSource, WaiverState
 from readiness.models import Framework, Waiver
 from readiness.waivers import request_waiver
+from reports.api.views import FORMATS
 from reports.feed_dictionary import FEEDS
 from tests.builders import active_checklist, framework_yaml, make_framework
 from tests.launches import conftest as launches_conftest
@@ -161,7 +162,7 @@ API_ROUTES = {"item-list", "item-detail", "item-bulk", "cloud-list", "cloud-deta
               "gate-list", "decision-list", "decision-detail", "waiver-list", "waiver-detail", "framework-move-list",
               "event-feed", "finding-acknowledge", "webhook-list", "webhook-detail", "webhook-deliveries",
               "webhook-redeliver",
-              *(f"feed-{name}-{fmt}" for name in FEEDS for fmt in ("csv", "jsonl"))}  # tests/api/test_api_matrix
+              *(f"feed-{name}-{fmt}" for name in FEEDS for fmt in FORMATS)}  # tests/api/test_api_matrix
 
 
 def test_every_route_has_an_expectation():

@@ -64,13 +64,20 @@ def check_json_value(value, kind: str, nullable: bool) -> None:
     assert isinstance(value, expected) and (kind != INTEGER or not isinstance(value, bool)), (kind, value)
 
 
+def executive_client() -> APIClient:
+    from django.contrib.auth import get_user_model
+
+    client = APIClient()
+    client.force_login(get_user_model().objects.get(username="exec.claire"))
+    return client
+
+
 def test_every_feed_has_exactly_the_documented_columns_and_types(demo):
-    partner = Partner.objects.get(slug="souveraine-ops")
-    client = with_key(APIClient(), make_key(partner, "bi"))
+    client = executive_client()  # sees every cloud, so every feed has rows
     for name, feed in FEEDS.items():
         header, rows = read(client, name, "csv")
         assert header == feed.names, name
-        assert rows, f"the demo has no {name} rows for this partner"
+        assert rows, f"the demo has no {name} rows"
         for row in rows:
             for column in feed.columns:
                 check_csv_value(row[column.name], column.type, column.nullable)
@@ -89,7 +96,8 @@ def test_a_partner_feed_holds_only_its_clouds(demo):
     for name in FEEDS:
         for fmt in ("csv", "jsonl"):
             clouds = {row["cloud"] for row in read(client, name, fmt)[1]}
-            assert clouds and clouds <= own, (name, fmt, clouds - own)
+            assert clouds <= own, (name, fmt, clouds - own)
+            assert clouds or name == "waivers", (name, fmt)  # the demo has no waiver on France
     others = set(ChecklistItem.objects.values_list("checklist__cloud__slug", flat=True)) - own
     assert others, "the demo has clouds this partner does not see"
 
@@ -181,3 +189,50 @@ def test_the_bi_recipes_name_every_column_in_order_with_its_type(world):
     assert [(entry["column"], int(entry["Properties"]["Ordinal"])) for entry in mapping] == [
         (name, position) for position, name in enumerate(header)]
     assert "['gating']:bool" in out.getvalue() and "['updated_at']:datetime" in out.getvalue()
+
+
+def test_an_excel_workbook_reads_back_typed_equal_to_the_database_with_formulas_kept_as_text(world):
+    from openpyxl import load_workbook
+
+    from readiness.models import Requirement
+
+    payloads = ['=HYPERLINK("http://evil.example","Click")', "+cmd|' /C calc'!A0", "-2+3"]
+    item = ChecklistItem.objects.active().select_related("requirement").get(checklist__cloud=world.cloud_a,
+                                                                            requirement__code="PPL-01")
+    Requirement.objects.filter(pk=item.requirement_id).update(title=payloads[0])
+    world.partner_user.first_name, world.partner_user.last_name = payloads[1], payloads[2]
+    world.partner_user.save()
+    update_item(item=item, changes={"owner": world.partner_user.pk, "due_date": dt.date(2027, 3, 31)}, actor=None,
+                source=ChangeSource.JOB, expected_version=1)
+    response = partner_a_client(world).get("/api/v1/feeds/items.xlsx")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["items"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:S{sheet.max_row}"
+    header = [cell.value for cell in sheet[1]]
+    assert header == [f"{c.name} (UTC)" if c.type == DATETIME else c.name for c in FEEDS["items"].columns]
+    rows = {row[0].value: dict(zip(FEEDS["items"].names, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
+    stored = ChecklistItem.objects.active().filter(checklist__cloud=world.cloud_a).select_related("requirement")
+    assert set(rows) == {one.pk for one in stored}
+    for one in stored:
+        row = rows[one.pk]
+        assert row["weight"].value == one.requirement.weight and row["gating"].value is one.requirement.gating
+        assert row["version"].value == one.version and row["status"].value == one.status
+        assert abs(row["updated_at"].value - one.updated_at.astimezone(dt.UTC).replace(tzinfo=None)) < \
+            dt.timedelta(milliseconds=1)
+    mine = rows[item.pk]
+    assert mine["due_date"].value.date() == dt.date(2027, 3, 31) and mine["due_date"].number_format == "yyyy-mm-dd"
+    assert mine["title"].value == payloads[0]
+    assert mine["owner_name"].value == f"{payloads[1]} {payloads[2]}"
+    assert all(mine[name].data_type == "s" for name in ("title", "owner_name"))
+    assert mine["owner_id"].value == world.partner_user.pk and mine["completed_at"].value is None
+
+
+def test_every_feed_comes_as_a_workbook(demo):
+    from openpyxl import load_workbook
+
+    client = executive_client()
+    for name, feed in FEEDS.items():
+        response = client.get(f"/api/v1/feeds/{name}.xlsx")
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))[name]
+        assert [cell.value.removesuffix(" (UTC)") for cell in sheet[1]] == feed.names
+        assert sheet.max_row - 1 == len(read(client, name, "jsonl")[1]), name
