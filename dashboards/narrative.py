@@ -14,8 +14,10 @@ from decimal import Decimal
 from clouds.stages import LAUNCHED, PRE_LAUNCH_STAGES, RETIRED
 from operations.health import CRITICAL, HEALTHY, NO_DATA, WATCH
 from readiness import scoring
+from readiness.choices import FindingSeverity
 from readiness.scoring import DEFAULT_THRESHOLDS, Thresholds
 
+HIGH, MEDIUM, LOW = FindingSeverity.HIGH, FindingSeverity.MEDIUM, FindingSeverity.LOW
 LEVEL_WORDS = {scoring.READY: "Ready", scoring.AT_RISK: "At risk", scoring.NOT_READY: "Not ready", None: "Not computed"}
 
 
@@ -71,10 +73,18 @@ def gating_sentence(row, gating: Sequence = ()) -> str:
     return f"{_plural(row.open_gating, 'gating item')} open" + (f": {named}{more}." if named else ".")
 
 
-def overdue_sentence(row) -> str:
+def overdue_sentence(row, gating: Sequence = (), today: dt.date | None = None) -> str:
+    """Overdue items, saying which of them are gating (by code, owner and due date)."""
     if row.overall is None and not row.overdue:
         return "No overdue items to report."
-    return "Nothing is overdue." if not row.overdue else f"{_plural(row.overdue, 'item')} overdue."
+    if not row.overdue:
+        return "Nothing is overdue."
+    late = [g for g in gating if today is not None and g.due_date is not None and g.due_date < today]
+    if not late:
+        return f"{_plural(row.overdue, 'item')} overdue, none of them gating."
+    named = ", ".join(f"{g.code} ({g.owner or 'unowned'}, due {_date(g.due_date)})" for g in late[:5])
+    gating_part = "all gating" if len(late) == row.overdue else f"{len(late)} of them gating"
+    return f"{_plural(row.overdue, 'item')} overdue, {gating_part}: {named}."
 
 
 def forecast_sentence(row, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
@@ -98,17 +108,36 @@ def forecast_sentence(row, today: dt.date, thresholds: Thresholds = DEFAULT_THRE
     }.get(reason, "Forecast: not computed yet.")
 
 
+TRIVIAL_GAIN = Decimal(1)
+
+
 def actions_lines(actions: Sequence, *, scored: bool = True) -> list[str]:
     if not actions:
         return ["No open items: nothing left to raise."] if scored else ["No checklist items to act on yet."]
+    if all(a.gain < TRIVIAL_GAIN and not a.gating for a in actions):
+        largest = max(a.gain for a in actions)
+        return [f"No open item adds a point or more (the largest adds +{largest} points): what is left is "
+                "upkeep, not a readiness risk."]
     return [f"{n}. {a.code} {a.title} (owner {a.owner or 'unassigned'}; +{a.gain} points"
             + (", gating" if a.gating else "") + ")" for n, a in enumerate(actions, start=1)]
 
 
 def findings_sentence(findings: Sequence) -> str:
-    if not findings:
-        return "No high-severity findings are open."
-    return "High findings: " + "; ".join(f.title for f in findings) + "."
+    """High findings by name; with none, the medium ones by name; low ones counted, so that a cloud whose
+    items have gone untouched does not read as spotless."""
+    by_severity = {severity: [f.title for f in findings if f.severity == severity] for severity in (HIGH, MEDIUM, LOW)}
+    high, medium, low = by_severity[HIGH], by_severity[MEDIUM], by_severity[LOW]
+    if high:
+        text = "High findings: " + "; ".join(high) + "."
+        if medium:
+            text += f" Also {_plural(len(medium), 'medium finding')}."
+    elif medium:
+        text = "No high findings; medium: " + "; ".join(medium) + "."
+    else:
+        text = "No high or medium findings are open."
+    if low:
+        text += " Low: " + "; ".join(low) + "."
+    return text
 
 
 def _role(name: str) -> str:
@@ -159,6 +188,66 @@ def operations_sentence(health, stage: str) -> str | None:
     return f"Operations {OPERATIONS_WORDS[health.state]} over the last 7 days: {health.reason}"
 
 
+def margin_sentence(row, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str | None:
+    """How far the score is from the next level, up or down."""
+    if row.overall is None or row.level is None:
+        return None
+    ready, at_risk = thresholds.ready_score, thresholds.at_risk_score
+    if row.level == scoring.READY:
+        margin = row.overall - ready
+        if margin == 0:
+            return f"The score is exactly at the ready threshold ({ready}): any slip makes the cloud at risk."
+        return f"{_points(margin)} above the ready threshold ({ready})."
+    if row.overall >= ready:
+        return f"The score clears the ready threshold ({ready}); the open gating items alone hold it back."
+    if row.overall >= at_risk:
+        return f"{_points(ready - row.overall)} short of ready ({ready})."
+    return f"{_points(at_risk - row.overall)} short of at risk ({at_risk}), {_points(ready - row.overall)} of ready."
+
+
+PILLAR_NAMES = {"people": "People", "process": "Process", "technology": "Technology"}
+
+
+def not_applicable_sentence(row) -> str | None:
+    """Pillars with nothing counted: the overall is the mean of the others, said plainly."""
+    missing = [name for name, score in row.pillars.items() if score is None]
+    counted = [PILLAR_NAMES.get(name, name).lower() for name, score in row.pillars.items() if score is not None]
+    if not missing or not counted:
+        return None
+    names = " and ".join(PILLAR_NAMES.get(name, name) for name in missing)
+    return (f"{names} {'is' if len(missing) == 1 else 'are'} n/a (every item there is not applicable or waived), "
+            f"so the overall is the mean of {' and '.join(counted)} only.")
+
+
+def recommendation(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = (), staffing=None,
+                   operations=None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str | None:
+    """Go, go with conditions or no-go for a cloud before launch, and what to do this week."""
+    if row.stage not in PRE_LAUNCH_STAGES or row.overall is None:
+        return None
+    short = [req for req in staffing.requirements if req.eligible_today < req.minimum] if staffing else []
+    first = gating[0] if gating else None
+    this_week = (f" This week: close {first.code} ({first.owner or 'unowned: name an owner'})." if first else
+                 (f" This week: {actions[0].code} (+{actions[0].gain} points)." if actions else ""))
+    late = row.forecast_status == scoring.FORECAST_LATE
+    if row.level == scoring.NOT_READY:
+        return f"Recommendation: no-go as things stand ({row.reason_text.lower()}).{this_week}"
+    conditions = []
+    if row.open_gating:
+        conditions.append(f"close the {_plural(row.open_gating, 'open gating item')} before Day 1")
+    if short:
+        conditions.append("staff " + ", ".join(f"{_role(req.role)} to {req.minimum}" for req in short))
+    if operations is not None and operations.state == CRITICAL:
+        conditions.append("bring operations health out of critical")
+    if row.level == scoring.AT_RISK and late:
+        return (f"Recommendation: no-go unless the pace picks up: the forecast is {_plural(row.days_late, 'day')} "
+                f"late.{this_week}")
+    if row.level == scoring.AT_RISK and row.overall < thresholds.ready_score:
+        conditions.append("keep the pace that reaches 100 before Day 1")
+    if conditions:
+        return "Recommendation: go with conditions: " + "; ".join(conditions) + "." + this_week
+    return "Recommendation: go."
+
+
 def level_words(row) -> str:
     """"Ready", or "Ready with 2 waivers" when waived items are left out of the score."""
     level = LEVEL_WORDS.get(row.level, "Not computed")
@@ -166,16 +255,33 @@ def level_words(row) -> str:
     return level + (f" with {_plural(waived, 'waiver')}" if waived and row.level else "")
 
 
+def forecast_words(row) -> str:
+    """For a cloud before launch, its forecast in the headline: at risk on track reads unlike at risk late."""
+    if row.stage not in PRE_LAUNCH_STAGES:
+        return ""
+    if row.forecast_status == scoring.FORECAST_LATE:
+        return f", forecast {_plural(row.days_late, 'day')} late"
+    if row.forecast_status == scoring.FORECAST_ON_TRACK:
+        return ", forecast on track for Day 1"
+    return ""
+
+
 def cloud_narrative(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = (),
                     findings: Sequence = (), thresholds: Thresholds = DEFAULT_THRESHOLDS, staffing=None,
                     operations=None, launch: str = "") -> dict:
-    """Title and sentences for one cloud (`launch`: the launch summary's sentence)."""
+    """Title and sentences for one cloud (`launch`: the launch summary's sentence), the decision-relevant
+    ones first: the recommendation, the blockers, the forecast against Day 1, staffing and operations."""
     return {
-        "title": f"{row.name}: {level_words(row)}" + (f" ({row.reason_text})" if row.reason_text else ""),
+        "title": f"{row.name}: {level_words(row)}" + (f" ({row.reason_text})" if row.reason_text else "")
+                 + forecast_words(row),
         "lines": [line for line in (
-            score_sentence(row, today), day1_sentence(row, today), launch or None, gating_sentence(row, gating),
-            overdue_sentence(row), forecast_sentence(row, today, thresholds), staffing_sentence(staffing),
-            operations_sentence(operations, row.stage), findings_sentence(findings)) if line is not None],
+            recommendation(row, today, gating=gating, actions=actions, staffing=staffing, operations=operations,
+                           thresholds=thresholds),
+            gating_sentence(row, gating), day1_sentence(row, today), launch or None,
+            forecast_sentence(row, today, thresholds), staffing_sentence(staffing),
+            operations_sentence(operations, row.stage), score_sentence(row, today), margin_sentence(row, thresholds),
+            not_applicable_sentence(row), overdue_sentence(row, gating, today), findings_sentence(findings))
+            if line is not None],
         "actions_title": "The actions that would raise readiness most",
         "actions": actions_lines(actions, scored=row.overall is not None),
     }

@@ -24,11 +24,13 @@ from launches.summary import launch_summaries
 from operations.summary import health_of
 from people.insight_facts import staffing_facts
 from readiness.access import visible_items
+from readiness.choices import FindingSeverity
 from readiness.insights.register import open_counts
 from readiness.models import ScoreSnapshot
 from readiness.snapshots.thresholds import current_thresholds
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ALL_SEVERITIES = FindingSeverity.values
 
 
 def _figure(fig) -> dict:
@@ -90,7 +92,8 @@ def cloud(request: HttpRequest, slug: str) -> HttpResponse:
     staffing = staffing_facts([target.pk], today).get(target.pk)
     launch = launch_summaries([target], today)[target.pk]
     narrative = cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
-                                findings=queries.open_findings([target.pk]), thresholds=current_thresholds(),
+                                findings=queries.open_findings([target.pk], ALL_SEVERITIES),
+                                thresholds=current_thresholds(),
                                 staffing=staffing, operations=health_of([target.pk], today).get(target.pk),
                                 launch=launch.sentence)
     return render(request, "dashboards/cloud.html", {
@@ -136,7 +139,8 @@ def cloud_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     row = queries.portfolio_rows([target], today)[0]
     detail = queries.cloud_detail(target, today)
     text = as_markdown(cloud_narrative(row, today, gating=detail.gating, actions=detail.actions,
-                                       findings=queries.open_findings([target.pk]), thresholds=current_thresholds(),
+                                       findings=queries.open_findings([target.pk], ALL_SEVERITIES),
+                                       thresholds=current_thresholds(),
                                        staffing=staffing_facts([target.pk], today).get(target.pk),
                                        operations=health_of([target.pk], today).get(target.pk)))
     return _download(text, f"{slugify(target.slug)}-{today}.md", "text/markdown")
