@@ -35,6 +35,10 @@ class RequestBodyLimitMiddleware:
         declared = request.META.get("CONTENT_LENGTH", "")
         if declared:
             if not (declared.isascii() and declared.isdigit()):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(error_body("malformed_request", "Content-Length is not a number.",
+                                                   fields={"Content-Length": ["Give the body's length in bytes."]}),
+                                        status=400)
                 return HttpResponse("Content-Length is not a number.\n", status=400, content_type="text/plain")
             if int(declared) > limit:  # any number of digits, leading zeros included
                 return too_large(request)

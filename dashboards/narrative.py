@@ -79,12 +79,17 @@ def overdue_sentence(row, gating: Sequence = (), today: dt.date | None = None) -
         return "No overdue items to report."
     if not row.overdue:
         return "Nothing is overdue."
-    late = [g for g in gating if today is not None and g.due_date is not None and g.due_date < today]
+    if today is None:
+        return f"{_plural(row.overdue, 'item')} overdue."
+    late = [g for g in gating if g.due_date is not None and g.due_date < today]
     if not late:
         return f"{_plural(row.overdue, 'item')} overdue, none of them gating."
+    # The count comes from the day's snapshot, the gating list is live: never say "1 overdue, 2 gating".
+    overdue = max(row.overdue, len(late))
     named = ", ".join(f"{g.code} ({g.owner or 'unowned'}, due {_date(g.due_date)})" for g in late[:5])
-    gating_part = "all gating" if len(late) == row.overdue else f"{len(late)} of them gating"
-    return f"{_plural(row.overdue, 'item')} overdue, {gating_part}: {named}."
+    more = f" and {len(late) - 5} more" if len(late) > 5 else ""
+    gating_part = "all gating" if len(late) == overdue else f"{len(late)} of them gating"
+    return f"{_plural(overdue, 'item')} overdue, {gating_part}: {named}{more}."
 
 
 def forecast_sentence(row, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
@@ -95,7 +100,9 @@ def forecast_sentence(row, today: dt.date, thresholds: Thresholds = DEFAULT_THRE
         return (f"Forecast: on track, reaching 100 by {_date(row.projected_date)}"
                 + (f", before Day 1 ({_date(row.day1)})." if row.day1 else "."))
     if status == scoring.FORECAST_LATE:
-        return (f"Forecast: {_plural(row.days_late, 'day')} late, reaching 100 by {_date(row.projected_date)}"
+        if row.projected_date is None or row.day1 is None:
+            return f"Forecast: {_late(row)} for Day 1."
+        return (f"Forecast: {_late(row)}, reaching 100 by {_date(row.projected_date)}"
                 f" against Day 1 on {_date(row.day1)}.")
     window, points = thresholds.forecast_window_days, thresholds.forecast_min_points
     return {
@@ -123,7 +130,7 @@ def actions_lines(actions: Sequence, *, scored: bool = True) -> list[str]:
 
 
 def findings_sentence(findings: Sequence) -> str:
-    """High findings by name; with none, the medium ones by name; low ones counted, so that a cloud whose
+    """High findings by name; with none, the medium ones by name; and the low ones, so that a cloud whose
     items have gone untouched does not read as spotless."""
     by_severity = {severity: [f.title for f in findings if f.severity == severity] for severity in (HIGH, MEDIUM, LOW)}
     high, medium, low = by_severity[HIGH], by_severity[MEDIUM], by_severity[LOW]
@@ -193,15 +200,18 @@ def margin_sentence(row, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str | N
     if row.overall is None or row.level is None:
         return None
     ready, at_risk = thresholds.ready_score, thresholds.at_risk_score
-    if row.level == scoring.READY:
-        margin = row.overall - ready
-        if margin == 0:
-            return f"The score is exactly at the ready threshold ({ready}): any slip makes the cloud at risk."
-        return f"{_points(margin)} above the ready threshold ({ready})."
     if row.overall >= ready:
-        return f"The score clears the ready threshold ({ready}); the open gating items alone hold it back."
+        margin = row.overall - ready
+        if row.level != scoring.READY and row.open_gating:
+            return f"The score clears the ready threshold ({ready}); the open gating items hold the cloud back."
+        if margin == 0:
+            return f"The score is exactly at the ready threshold ({ready}): any slip takes it below."
+        return f"{_points(margin)} above the ready threshold ({ready})."
     if row.overall >= at_risk:
-        return f"{_points(ready - row.overall)} short of ready ({ready})."
+        below = f"{_points(ready - row.overall)} short of ready ({ready})"
+        if row.overall == at_risk:
+            return below + f", exactly at the at-risk threshold ({at_risk}): any slip takes it below."
+        return below + f", {_points(row.overall - at_risk)} above at risk ({at_risk})."
     return f"{_points(at_risk - row.overall)} short of at risk ({at_risk}), {_points(ready - row.overall)} of ready."
 
 
@@ -215,8 +225,8 @@ def not_applicable_sentence(row) -> str | None:
     if not missing or not counted:
         return None
     names = " and ".join(PILLAR_NAMES.get(name, name) for name in missing)
-    return (f"{names} {'is' if len(missing) == 1 else 'are'} n/a (every item there is not applicable or waived), "
-            f"so the overall is the mean of {' and '.join(counted)} only.")
+    return (f"{names} {'is' if len(missing) == 1 else 'are'} n/a (nothing counted there: no items, or all "
+            f"not applicable or waived), so the overall is the mean of {' and '.join(counted)} only.")
 
 
 def recommendation(row, today: dt.date, *, gating: Sequence = (), actions: Sequence = (), staffing=None,
@@ -228,9 +238,13 @@ def recommendation(row, today: dt.date, *, gating: Sequence = (), actions: Seque
     first = gating[0] if gating else None
     this_week = (f" This week: close {first.code} ({first.owner or 'unowned: name an owner'})." if first else
                  (f" This week: {actions[0].code} (+{actions[0].gain} points)." if actions else ""))
-    late = row.forecast_status == scoring.FORECAST_LATE
-    if row.level == scoring.NOT_READY:
+    if row.level not in (scoring.READY, scoring.AT_RISK):
         return f"Recommendation: no-go as things stand ({row.reason_text.lower()}).{this_week}"
+    below_ready = row.overall < thresholds.ready_score
+    if row.level == scoring.AT_RISK and below_ready and row.forecast_status != scoring.FORECAST_ON_TRACK:
+        why = (f"the forecast is {_late(row)}" if row.forecast_status == scoring.FORECAST_LATE
+               else "the score is below the ready threshold with no forecast reaching it before Day 1")
+        return f"Recommendation: no-go unless the pace picks up: {why}.{this_week}"
     conditions = []
     if row.open_gating:
         conditions.append(f"close the {_plural(row.open_gating, 'open gating item')} before Day 1")
@@ -238,14 +252,17 @@ def recommendation(row, today: dt.date, *, gating: Sequence = (), actions: Seque
         conditions.append("staff " + ", ".join(f"{_role(req.role)} to {req.minimum}" for req in short))
     if operations is not None and operations.state == CRITICAL:
         conditions.append("bring operations health out of critical")
-    if row.level == scoring.AT_RISK and late:
-        return (f"Recommendation: no-go unless the pace picks up: the forecast is {_plural(row.days_late, 'day')} "
-                f"late.{this_week}")
-    if row.level == scoring.AT_RISK and row.overall < thresholds.ready_score:
+    if below_ready:
         conditions.append("keep the pace that reaches 100 before Day 1")
+    if row.level != scoring.READY and not conditions:
+        conditions.append(f"{row.reason_text.lower()}: resolve it before Day 1")
     if conditions:
         return "Recommendation: go with conditions: " + "; ".join(conditions) + "." + this_week
     return "Recommendation: go."
+
+
+def _late(row) -> str:
+    return f"{_plural(row.days_late, 'day')} late" if row.days_late is not None else "late"
 
 
 def level_words(row) -> str:
@@ -260,7 +277,7 @@ def forecast_words(row) -> str:
     if row.stage not in PRE_LAUNCH_STAGES:
         return ""
     if row.forecast_status == scoring.FORECAST_LATE:
-        return f", forecast {_plural(row.days_late, 'day')} late"
+        return f", forecast {_late(row)}"
     if row.forecast_status == scoring.FORECAST_ON_TRACK:
         return ", forecast on track for Day 1"
     return ""

@@ -35,6 +35,11 @@ class Feed:
     description: str
     columns: tuple[Column, ...]
     since_column: str | None  # what `updated_since` compares; None: the feed is always whole
+    key: tuple[str, ...] = ()  # the columns that name a row: de-duplicate an incremental read on them
+
+    def __post_init__(self) -> None:
+        if not self.key or not set(self.key) <= set(self.names):
+            raise ValueError(f"feed {self.name}: its key must be some of its columns")
 
     @property
     def names(self) -> list[str]:
@@ -70,7 +75,7 @@ FEEDS: dict[str, Feed] = {feed.name: feed for feed in (
         _c("completed_at", DATETIME, "When it was done (UTC).", True),
         _c("version", INTEGER, "Its version (the API's ETag)."),
         _c("updated_at", DATETIME, "Last change (UTC); what updated_since compares."),
-    ), "updated_at"),
+    ), "updated_at", ("item_id",)),
     Feed("snapshots", "Daily scores: one row per cloud, scope and day.", (
         _c("cloud", TEXT, "Cloud slug."),
         _c("day", DATE, "The day scored."),
@@ -89,7 +94,7 @@ FEEDS: dict[str, Feed] = {feed.name: feed for feed in (
         _c("projected_date", DATE, "When the score is projected to reach 100.", True),
         _c("days_late", INTEGER, "Days past Day 1 of that projection.", True),
         _c("computed_at", DATETIME, "When the row was computed (UTC); what updated_since compares."),
-    ), "computed_at"),
+    ), "computed_at", ("cloud", "day", "scope")),
     Feed("findings", "The risk register: open and resolved findings.", (
         _c("finding_id", INTEGER, "The finding's id (as in /api/v1/findings/)."),
         _c("cloud", TEXT, "Cloud slug."),
@@ -101,7 +106,7 @@ FEEDS: dict[str, Feed] = {feed.name: feed for feed in (
         _c("resolved_at", DATETIME, "When it resolved (UTC).", True),
         _c("acknowledged_at", DATETIME, "When it was acknowledged (UTC).", True),
         _c("updated_at", DATETIME, "Last change (UTC); what updated_since compares."),
-    ), "updated_at"),
+    ), "updated_at", ("finding_id",)),
     Feed("coverage", "Staffing coverage today, one row per cloud and staffing requirement (counts, no names); "
                      "computed when read, so always whole.", (
         _c("cloud", TEXT, "Cloud slug."),
@@ -111,7 +116,7 @@ FEEDS: dict[str, Feed] = {feed.name: feed for feed in (
         _c("met_today", BOOLEAN, "eligible_today >= minimum."),
         _c("first_shortfall", DATE, "First day within the horizon below the minimum.", True),
         _c("as_of", DATE, "The day computed."),
-    ), None),
+    ), None, ("cloud", "role")),
     Feed("metrics", "Daily operations metrics, one row per cloud, metric and day.", (
         _c("cloud", TEXT, "Cloud slug."),
         _c("metric", TEXT, "Metric code."),
@@ -119,7 +124,7 @@ FEEDS: dict[str, Feed] = {feed.name: feed for feed in (
         _c("day", DATE, "The day measured."),
         _c("value", DECIMAL, "The value (up to 3 decimals)."),
         _c("updated_at", DATETIME, "Last change (UTC); what updated_since compares."),
-    ), "updated_at"),
+    ), "updated_at", ("cloud", "metric", "day")),
     Feed("waivers", "Waivers of the clouds' items, in force or not; few, so always whole.", (
         _c("waiver_id", INTEGER, "The waiver's id (as in /api/v1/waivers/)."),
         _c("cloud", TEXT, "Cloud slug."),
@@ -131,7 +136,7 @@ FEEDS: dict[str, Feed] = {feed.name: feed for feed in (
         _c("expires_on", DATE, "The last day it applies."),
         _c("requested_at", DATETIME, "When it was asked for (UTC)."),
         _c("decided_on", DATE, "The day it was approved or rejected.", True),
-    ), None),
+    ), None, ("waiver_id",)),
     Feed("decisions", "Recorded go/no-go decisions (immutable).", (
         _c("decision_id", INTEGER, "The decision's id (as in /api/v1/decisions/)."),
         _c("cloud", TEXT, "Cloud slug."),
@@ -143,5 +148,5 @@ FEEDS: dict[str, Feed] = {feed.name: feed for feed in (
         _c("decided_on", DATE, "The day of the decision."),
         _c("decided_at", DATETIME, "When it was recorded (UTC); what updated_since compares."),
         _c("evidence_sha256", TEXT, "SHA-256 of the frozen evidence."),
-    ), "decided_at"),
+    ), "decided_at", ("decision_id",)),
 )}

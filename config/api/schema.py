@@ -29,7 +29,7 @@ class ErrorSerializer(serializers.Serializer):
                                            "method_not_allowed, not_acceptable, unsupported_media_type, "
                                            "malformed_body, malformed_request, payload_too_large, throttled, "
                                            "precondition_required, stale_version, already_acknowledged, "
-                                           "invalid_idempotency_key, idempotency_key_reused, "
+                                           "already_resolved, invalid_idempotency_key, idempotency_key_reused, "
                                            "idempotency_in_progress, resync_required, csrf_failed, unavailable, "
                                            "rate_limits_unavailable, server_error.")
     detail = serializers.CharField(help_text="For people; may be reworded.")
@@ -99,6 +99,7 @@ def declare_headers(result, generator, request, public):
                     operation["responses"].setdefault(status, {
                         "description": text, "content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/Error"}}}})
+                _or_plain_error(operation["responses"]["409"])
                 operation["responses"].setdefault("400", {
                     "description": "Invalid input, or a malformed Idempotency-Key.",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
@@ -118,3 +119,11 @@ def _type_path_parameters(operation: dict) -> None:
             parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
         elif parameter["name"] == "slug":
             parameter["schema"] = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}
+
+
+def _or_plain_error(response: dict) -> None:
+    """An operation's own conflict body, or the plain Error of an Idempotency-Key still in flight."""
+    content = response.get("content", {}).get("application/json", {})
+    error = {"$ref": "#/components/schemas/Error"}
+    if content.get("schema", error) != error and "anyOf" not in content["schema"]:
+        content["schema"] = {"anyOf": [content["schema"], error]}

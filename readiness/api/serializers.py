@@ -125,7 +125,7 @@ class BulkRowSerializer(ItemChangesSerializer):
 class BulkRequestSerializer(StrictObjectSerializer):
     """Reads the envelope; each row is then read on its own, so that every failing row is reported."""
 
-    items = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=500)
+    items = serializers.ListField(child=serializers.JSONField(), min_length=1, max_length=500)
 
 
 class ItemBulkSerializer(StrictObjectSerializer):

@@ -222,7 +222,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         for index, row in enumerate(rows):
             parsed = BulkRowSerializer(data=row)
             if not parsed.is_valid():
-                raw_id = row.get("id")
+                raw_id = row.get("id") if isinstance(row, dict) else None
                 errors.append(row_error(index, "invalid", parsed.errors,
                                         id=raw_id if type(raw_id) is int else None))
                 continue

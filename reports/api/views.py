@@ -24,16 +24,32 @@ FORMATS = {"csv": ("text/csv", csv_chunks), "jsonl": ("application/jsonl", jsonl
 
 
 def accepts(header: str, media_type: str) -> bool:
-    """Whether an Accept header allows `media_type` (no header allows anything)."""
+    """Whether an Accept header allows `media_type` (RFC 9110 12.5.1): of the ranges that match it, the most
+    specific decides, and a quality of 0 refuses. No header allows anything; a malformed quality is 0."""
     if not header.strip():
         return True
+    best: tuple[int, float] | None = None
     for part in header.split(","):
-        offered, _, params = part.strip().partition(";")
-        if any(p.strip().replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params.split(";")):
+        offered, *params = (piece.strip() for piece in part.split(";"))
+        if not offered or not media_type_matches(media_type, offered):
             continue
-        if offered and media_type_matches(media_type, offered.strip()):
-            return True
-    return False
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                quality = _quality(value.strip())
+        specificity = 0 if offered == "*/*" else 1 if offered.endswith("/*") else 2
+        if best is None or specificity > best[0]:
+            best = (specificity, quality)
+    return best is not None and best[1] > 0
+
+
+def _quality(value: str) -> float:
+    try:
+        quality = float(value)
+    except ValueError:
+        return 0.0
+    return quality if 0 <= quality <= 1 else 0.0
 
 
 class FeedView(APIView):
@@ -71,7 +87,8 @@ class FeedView(APIView):
 def dictionary_markdown(feed: Feed) -> str:
     rows = "\n".join(f"| `{c.name}` | {c.type}{' or empty' if c.nullable else ''} | {c.description} |"
                      for c in feed.columns)
-    return f"{feed.description}\n\n| column | type | meaning |\n|---|---|---|\n{rows}"
+    key = ", ".join(f"`{name}`" for name in feed.key)
+    return f"{feed.description} A row is named by {key}.\n\n| column | type | meaning |\n|---|---|---|\n{rows}"
 
 
 def row_schema(feed: Feed) -> dict:
@@ -101,7 +118,8 @@ def feed_view(name: str, format: str) -> type[FeedView]:
     body = {"csv": OpenApiTypes.STR, "jsonl": row_schema(feed), "xlsx": OpenApiTypes.BINARY}[format]
     parameters = [OpenApiParameter("updated_since", OpenApiTypes.DATETIME)] if feed.since_column else []
     responses = {(200, media_type): OpenApiResponse(body, description=ANSWERS[format]),
-                 400: OpenApiResponse(Error, description="Unknown or malformed query parameter."), **COMMON}
+                 400: OpenApiResponse(Error, description="Unknown or malformed query parameter."), **COMMON,
+                 406: OpenApiResponse(Error, description=f"Accept excludes {media_type}.")}
     @extend_schema(operation_id=f"feed_{name}_{format}", summary=f"{name} feed ({format})", description=description,
                    parameters=parameters, responses=responses, tags=["feeds"])
     def get(self, request):  # its own function: the schema decorator marks the function it is given

@@ -181,9 +181,15 @@ def test_bulk_refuses_more_than_500_rows_and_bad_shapes(partner_api, world):
     item = item_of(world, "PPL-01")
     too_many = {"items": [{"id": item.pk, "version": 1, "notes": "x"}] * 501}
     assert partner_api.post(f"{ITEMS}bulk/", too_many, format="json").status_code == 400
-    for body in ({}, {"items": []}, {"items": "x"}, {"items": [1]}, {"rows": []}):
+    for body in ({}, {"items": []}, {"items": "x"}, {"rows": []}):
         response = partner_api.post(f"{ITEMS}bulk/", body, format="json")
         assert response.status_code == 400 and response.json()["errors"] == [] and response.json()["fields"]
+    # A row that is not an object is a failing row, as in the staff and metrics bulk writes.
+    not_an_object = partner_api.post(f"{ITEMS}bulk/", {"items": [1, {"id": item.pk, "version": 1, "notes": "x"}]},
+                                     format="json").json()
+    assert not_an_object["fields"] == {} and [(e["index"], e["code"], e["id"]) for e in not_an_object["errors"]] == [
+        (0, "invalid", None)]
+    assert item_of(world, "PPL-01").version == 1
     duplicate = {"items": [{"id": item.pk, "version": 1, "notes": "a"}, {"id": item.pk, "version": 1, "notes": "b"}]}
     assert partner_api.post(f"{ITEMS}bulk/", duplicate, format="json").json()["errors"][0]["index"] == 1
 

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 from dashboards.exports import cell, to_csv
 from dashboards.narrative import as_markdown, as_text, cloud_narrative, portfolio_narrative
+from readiness.scoring import Thresholds
 from tests.dashboards.rows import TODAY, action_row, cloud_row, gating_row
 
 
@@ -23,7 +24,7 @@ def test_a_cloud_with_everything_leads_with_the_decision():
         "Forecast: 15 days late, reaching 100 by 30 Jul 2026 against Day 1 on 15 Jul 2026.",
         "No staffing requirements are defined yet.",
         "Overall score 72.5, up 2.5 points on the week.",
-        "17.5 points short of ready (90).",
+        "17.5 points short of ready (90), 2.5 points above at risk (70).",
         "3 items overdue, none of them gating.",
         "No high or medium findings are open.",
     ]
@@ -171,8 +172,8 @@ def test_an_overdue_gating_item_is_named_with_its_owner_and_due_date():
 
 def test_a_pillar_that_is_not_applicable_is_said():
     row = cloud_row(pillars={"people": D("80.0"), "process": None, "technology": D("65.0")})
-    assert "Process is n/a (every item there is not applicable or waived), so the overall is the mean of people " \
-           "and technology only." in lines(row)
+    assert "Process is n/a (nothing counted there: no items, or all not applicable or waived), so the overall " \
+           "is the mean of people and technology only." in lines(row)
     assert not any("n/a" in line for line in lines(cloud_row()))
 
 
@@ -186,13 +187,18 @@ def test_the_headline_tells_an_on_track_cloud_from_a_late_one():
 
 
 def test_the_margin_to_the_next_level_is_shown():
-    assert "The score is exactly at the ready threshold (90): any slip makes the cloud at risk." in \
+    assert "The score is exactly at the ready threshold (90): any slip takes it below." in \
         lines(ready_row(overall=D("90.0")))
     assert "3.4 points above the ready threshold (90)." in lines(ready_row())
-    assert "17.5 points short of ready (90)." in lines(cloud_row())
+    assert "17.5 points short of ready (90), 2.5 points above at risk (70)." in lines(cloud_row())
+    assert "20.0 points short of ready (90), exactly at the at-risk threshold (70): any slip takes it below." in \
+        lines(cloud_row(overall=D("70.0")))
+    stricter = Thresholds(ready_score=D(93))
+    assert "2.0 points short of ready (93), 21.0 points above at risk (70)." in \
+        cloud_narrative(ready_row(overall=D("91.0"), level="at_risk"), TODAY, thresholds=stricter)["lines"]
     assert "5.0 points short of at risk (70), 25.0 points of ready." in \
         lines(cloud_row(overall=D("65.0"), level="not_ready", reason="low_score"))
-    assert "The score clears the ready threshold (90); the open gating items alone hold it back." in \
+    assert "The score clears the ready threshold (90); the open gating items hold the cloud back." in \
         lines(cloud_row(overall=D("94.0"), reason="gating_open"))
 
 
@@ -227,3 +233,28 @@ def test_the_recommendation_says_go_go_with_conditions_or_no_go_and_what_to_do_t
         "name an owner).")
     launched = cloud_row(stage="launched", stage_label="Launched", forecast_status="none", forecast_reason="launched")
     assert not any(line.startswith("Recommendation") for line in lines(launched))
+
+
+def test_the_recommendation_never_says_go_for_a_cloud_that_is_not_ready():
+    # A snapshot scored under older thresholds: at risk, no gating open, above today's ready threshold.
+    stale_level = cloud_row(overall=D("91.0"), level="at_risk", reason="below_ready_score", open_gating=0,
+                            forecast_status="on_track", days_late=0)
+    assert lines(stale_level)[0] == ("Recommendation: go with conditions: score below the ready threshold: "
+                                     "resolve it before Day 1.")
+    flat = cloud_row(open_gating=0, forecast_status="none", forecast_reason="too_slow", days_late=None)
+    assert lines(flat)[0] == ("Recommendation: no-go unless the pace picks up: the score is below the ready "
+                              "threshold with no forecast reaching it before Day 1.")
+    only_gating = cloud_row(overall=D("95.0"), reason="gating_open", days_late=20)
+    assert lines(only_gating)[0] == "Recommendation: go with conditions: close the 2 open gating items before Day 1."
+
+
+def test_missing_figures_never_read_as_none():
+    row = cloud_row(days_late=None, projected_date=None)
+    text = " ".join([cloud_narrative(row, TODAY)["title"], *lines(row)])
+    assert "None" not in text and "forecast late" in text
+    from dashboards.narrative import overdue_sentence
+
+    assert overdue_sentence(cloud_row(), [gating_row()]) == "3 items overdue."
+    late = [gating_row(code=f"SEC-0{n}") for n in range(2)]
+    late = [g.__class__(**{**g.__dict__, "due_date": TODAY - dt.timedelta(days=1)}) for g in late]
+    assert overdue_sentence(cloud_row(overdue=1), late, TODAY).startswith("2 items overdue, all gating")

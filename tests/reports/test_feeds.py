@@ -72,7 +72,7 @@ def executive_client() -> APIClient:
     return client
 
 
-def test_every_feed_has_exactly_the_documented_columns_and_types(demo):
+def check_every_feed_has_exactly_the_documented_columns_and_types():
     client = executive_client()  # sees every cloud, so every feed has rows
     for name, feed in FEEDS.items():
         header, rows = read(client, name, "csv")
@@ -89,7 +89,7 @@ def test_every_feed_has_exactly_the_documented_columns_and_types(demo):
                 check_json_value(obj[column.name], column.type, column.nullable)
 
 
-def test_a_partner_feed_holds_only_its_clouds(demo):
+def check_a_partner_feed_holds_only_its_clouds():
     partner = Partner.objects.get(slug="souveraine-ops")
     client = with_key(APIClient(), make_key(partner, "bi"))
     own = {row["slug"] for row in client.get("/api/v1/clouds/").json()}
@@ -102,9 +102,9 @@ def test_a_partner_feed_holds_only_its_clouds(demo):
     assert others, "the demo has clouds this partner does not see"
 
 
-def test_items_feed_equals_the_items_the_key_sees(demo):
+def check_items_feed_equals_the_items_the_key_sees():
     partner = Partner.objects.get(slug="souveraine-ops")
-    client = with_key(APIClient(), make_key(partner, "bi"))
+    client = with_key(APIClient(), make_key(partner, "bi-items"))
     rows = read(client, "items", "jsonl")[1]
     api_ids, url = set(), "/api/v1/items/?page_size=500"
     while url:
@@ -115,6 +115,14 @@ def test_items_feed_equals_the_items_the_key_sees(demo):
     one = ChecklistItem.objects.select_related("requirement", "checklist__cloud").get(pk=rows[0]["item_id"])
     assert (rows[0]["requirement_code"], rows[0]["status"], rows[0]["version"], rows[0]["cloud"]) == (
         one.requirement.code, one.status, one.version, one.checklist.cloud.slug)
+
+
+def test_the_demo_feeds(demo):
+    """The demo is seeded once for the checks that need every kind of row."""
+    check_every_feed_has_exactly_the_documented_columns_and_types()
+    check_a_partner_feed_holds_only_its_clouds()
+    check_items_feed_equals_the_items_the_key_sees()
+    check_every_feed_comes_as_a_workbook()
 
 
 def test_an_incremental_read_merged_into_a_full_one_equals_a_new_full_read(world):
@@ -146,6 +154,9 @@ def test_bad_requests_get_the_api_error_shape(world):
     refused = client.get("/api/v1/feeds/items.csv", HTTP_ACCEPT="application/json")
     assert refused.status_code == 406 and refused.json()["code"] == "not_acceptable"
     assert client.get("/api/v1/feeds/items.csv", HTTP_ACCEPT="text/*").status_code == 200
+    for accept, status in (("*/*;q=0.1", 200), ("text/csv;q=0", 406), ("text/csv;q=0, */*", 406),
+                           ("text/csv;Q=0", 406), ("application/json, text/csv;q=0.5", 200)):
+        assert client.get("/api/v1/feeds/items.csv", HTTP_ACCEPT=accept).status_code == status, accept
     assert APIClient().get("/api/v1/feeds/items.csv").status_code == 401
     assert client.get("/api/v1/feeds/nothing.csv").status_code == 404
 
@@ -166,6 +177,7 @@ def test_the_readme_documents_every_column_of_every_feed():
         for column in feed.columns:
             row = f"| `{column.name}` | {column.type}{' or empty' if column.nullable else ''} | {column.description} |"
             assert row in readme, row
+        assert "Key: " + ", ".join(f"`{name}`" for name in feed.key) + "." in readme.split(f"#### `{feed.name}`")[1]
         section = readme.split(f"#### `{feed.name}`", 1)[1].split("| --- |", 1)[1].splitlines()[1:]
         rows = [line for line in section[:next(i for i, line in enumerate(section) if not line.startswith("|"))]]
         assert [line.split("`")[1] for line in rows] == feed.names
@@ -227,7 +239,7 @@ def test_an_excel_workbook_reads_back_typed_equal_to_the_database_with_formulas_
     assert mine["owner_id"].value == world.partner_user.pk and mine["completed_at"].value is None
 
 
-def test_every_feed_comes_as_a_workbook(demo):
+def check_every_feed_comes_as_a_workbook():
     from openpyxl import load_workbook
 
     client = executive_client()
