@@ -324,3 +324,24 @@ def test_partner_tools_register_endpoints_and_read_the_delivery_log(world, keys,
     staff_session = api.__class__()
     staff_session.force_authenticate(world.pm_assigned)
     assert staff_session.post("/api/v1/webhooks/", {"url": receiver.url}, format="json").status_code == 403
+
+
+def test_the_migration_relinks_findings_left_on_retired_items_by_earlier_moves(world):
+    import importlib
+
+    from django.apps import apps
+
+    from readiness.models import Finding
+
+    relink = importlib.import_module("readiness.migrations.0010_relink_findings_to_replacement_items").relink
+    old_kept, old_dropped = item_of(world.cloud_a, "PPL-01"), item_of(world.cloud_a, "TEC-02")
+    now = timezone.now()
+    finding = Finding.objects.create(cloud=world.cloud_a, rule="unowned", severity="medium", explanation="x",
+                                     recommendation="y", opened_at=now, updated_at=now, resolved_at=now)
+    v2 = [*SMALL_FRAMEWORK[:-1], ("TEC-03", "technology", "access", 4, True)]
+    start_checklist(cloud=world.cloud_a, framework=make_framework(v2, version=2), actor=None)
+    finding.items.set([old_kept, old_dropped])  # as a move before this release left it
+    before = Event.objects.count()
+    relink(apps, None)
+    assert list(finding.items.values_list("pk", flat=True)) == [item_of(world.cloud_a, "PPL-01").pk]
+    assert Event.objects.count() == before + 1 and Event.objects.latest("id").object_id == str(finding.pk)
