@@ -14,10 +14,9 @@ from decimal import Decimal
 from clouds.stages import LAUNCHED, PRE_LAUNCH_STAGES, RETIRED
 from operations.health import CRITICAL, HEALTHY, NO_DATA, WATCH
 from readiness import scoring
-from readiness.choices import FindingSeverity
 from readiness.scoring import DEFAULT_THRESHOLDS, Thresholds
+from readiness.terms import HIGH, LOW, MEDIUM, SEVERITIES
 
-HIGH, MEDIUM, LOW = FindingSeverity.HIGH, FindingSeverity.MEDIUM, FindingSeverity.LOW
 LEVEL_WORDS = {scoring.READY: "Ready", scoring.AT_RISK: "At risk", scoring.NOT_READY: "Not ready", None: "Not computed"}
 
 
@@ -132,7 +131,7 @@ def actions_lines(actions: Sequence, *, scored: bool = True) -> list[str]:
 def findings_sentence(findings: Sequence) -> str:
     """High findings by name; with none, the medium ones by name; and the low ones, so that a cloud whose
     items have gone untouched does not read as spotless."""
-    by_severity = {severity: [f.title for f in findings if f.severity == severity] for severity in (HIGH, MEDIUM, LOW)}
+    by_severity = {severity: [f.title for f in findings if f.severity == severity] for severity in SEVERITIES}
     high, medium, low = by_severity[HIGH], by_severity[MEDIUM], by_severity[LOW]
     if high:
         text = "High findings: " + "; ".join(high) + "."
