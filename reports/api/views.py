@@ -1,5 +1,6 @@
-"""GET /api/v1/feeds/<name>.csv and .jsonl: flat, documented, streamed feeds for BI tools (Power BI,
-Kusto, Excel), scoped by the caller like every list, incremental by `updated_since`."""
+"""GET /api/v1/feeds/<name>.csv, .jsonl and .xlsx: flat, documented feeds for BI tools (Power BI, Kusto)
+and Excel, scoped by the caller like every list, incremental by `updated_since` where a feed has a
+change time; CSV and JSON Lines are streamed, a workbook is written whole and then sent."""
 
 from __future__ import annotations
 
@@ -66,7 +67,8 @@ class FeedView(APIView):
         allowed = {"updated_since"} if self.feed.since_column else set()
         problems = {name: ["Unknown query parameter."] for name in sorted(set(request.query_params) - allowed)}
         if "updated_since" in problems:
-            problems["updated_since"] = [f"The {self.feed.name} feed is computed when read, so it is always whole."]
+            problems["updated_since"] = [f"The {self.feed.name} feed is always whole: it has no change time to "
+                                         "compare."]
         problems.update({name: ["Give this parameter once."] for name in sorted(allowed)
                          if len(request.query_params.getlist(name)) > 1})
         if problems:
@@ -120,6 +122,7 @@ def feed_view(name: str, format: str) -> type[FeedView]:
     responses = {(200, media_type): OpenApiResponse(body, description=ANSWERS[format]),
                  400: OpenApiResponse(Error, description="Unknown or malformed query parameter."), **COMMON,
                  406: OpenApiResponse(Error, description=f"Accept excludes {media_type}.")}
+
     @extend_schema(operation_id=f"feed_{name}_{format}", summary=f"{name} feed ({format})", description=description,
                    parameters=parameters, responses=responses, tags=["feeds"])
     def get(self, request):  # its own function: the schema decorator marks the function it is given
