@@ -111,7 +111,8 @@ class CloudDetail:
     gating: list[GatingRow] = field(default_factory=list)
 
 
-def _name(first: str | None, last: str | None, username: str | None) -> str | None:
+def person_name(first: str | None, last: str | None, username: str | None) -> str | None:
+    """A user as people read them: the full name, else the username (None for nobody)."""
     if username is None:
         return None
     full = f"{first or ''} {last or ''}".strip()
@@ -191,7 +192,7 @@ def open_gating(cloud_ids: Sequence[int], *, limit: int | None = 15, pre_launch_
     )
     if limit is not None:
         rows = rows[:limit]
-    return [GatingRow(cloud, slug, day1, pk, code, title, status, due, _name(first, last, user), partner)
+    return [GatingRow(cloud, slug, day1, pk, code, title, status, due, person_name(first, last, user), partner)
             for cloud, slug, day1, pk, code, title, status, due, first, last, user, partner in rows]
 
 
@@ -217,7 +218,7 @@ def cloud_detail(cloud, today: dt.date, days: int = TREND_DAYS) -> CloudDetail:
         for row in (items.filter(overdue | blocked).values(*fields)
                     .annotate(overdue=Count("id", filter=overdue), blocked=Count("id", filter=blocked))
                     .order_by(*fields)):
-            label = (_name(row["owner__first_name"], row["owner__last_name"], row["owner__username"])
+            label = (person_name(row["owner__first_name"], row["owner__last_name"], row["owner__username"])
                      if key == "owner" else row["accountable_partner__name"])
             target.append({"name": label or ("Unowned" if key == "owner" else "No partner"),
                            "overdue": row["overdue"], "blocked": row["blocked"]})
@@ -244,7 +245,7 @@ def top_actions(cloud, items, count: int = 3) -> list[ActionRow]:
                                "requirement__weight", "requirement__gating", "status", "due_date",
                                "owner__first_name", "owner__last_name", "owner__username"))
     actions = [
-        ActionRow(pk, code, title, pillar, weight, gating, status, due, _name(first, last, user),
+        ActionRow(pk, code, title, pillar, weight, gating, status, due, person_name(first, last, user),
                   (Decimal(100) * weight / counted[pillar] / defined).quantize(Decimal("0.1")))
         for pk, code, title, pillar, weight, gating, status, due, first, last, user in candidates
     ]

@@ -183,7 +183,7 @@ def items_csv(request: HttpRequest) -> HttpResponse:
                          "requirement__area", "requirement__weight", "requirement__gating", "status",
                          "owner__username", "owner__first_name", "owner__last_name", "accountable_partner__name",
                          "due_date", "evidence_url", "notes", "version", "updated_at"))
-    rows = ((*row[:9], _full_name(*row[8:11]), *row[11:]) for row in rows)
+    rows = ((*row[:9], queries.person_name(row[9], row[10], row[8]), *row[11:]) for row in rows)
     name = f"items-{slug or 'all'}-{timezone.localdate()}.csv"
     return _download(_bom(request) + to_csv(ITEM_COLUMNS, rows), name, "text/csv")
 
@@ -205,10 +205,6 @@ def scores_csv(request: HttpRequest) -> HttpResponse:
                          "open_gating_count", "overdue_count", "forecast_status", "projected_date", "days_late"))
     name = f"scores-{slug or 'all'}-{timezone.localdate()}.csv"
     return _download(_bom(request) + to_csv(SCORE_COLUMNS, rows), name, "text/csv")
-
-
-def _full_name(username: str | None, first: str | None, last: str | None) -> str | None:
-    return (f"{first} {last}".strip() or username) if username else None
 
 
 def _bom(request: HttpRequest) -> str:

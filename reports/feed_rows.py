@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
-from django.conf import settings
 from django.db.models import BooleanField, Case, CharField, Count, F, QuerySet, Value, When
 from django.db.models.functions import Concat, Trim
 from django.utils import timezone
@@ -15,8 +14,7 @@ from clouds.access import PortalUser, visible_clouds
 from launches.access import visible_decisions
 from operations.access import readable_clouds
 from operations.models import MetricValue
-from people.coverage import forecast
-from people.queries import people_of, requirements_of
+from people.insight_facts import staffing_facts
 from readiness.access import visible_items
 from readiness.choices import WaiverState
 from readiness.insights.register import visible_findings
@@ -67,14 +65,14 @@ def finding_rows(user: PortalUser, since: dt.datetime | None) -> Iterator[tuple]
 
 
 def coverage_rows(user: PortalUser, since: dt.datetime | None) -> Iterator[tuple]:
-    """Computed when read (counts only), a cloud at a time: small whatever the portfolio."""
-    today, horizon = timezone.localdate(), settings.COVERAGE_HORIZON_DAYS
-    for cloud_id, slug in visible_clouds(user).order_by("slug").values_list("pk", "slug"):
-        people = people_of([cloud_id], current_on=today)
-        for requirement in sorted(requirements_of([cloud_id]), key=lambda r: (r.role, r.id)):
-            prediction = forecast(people, requirement, today, horizon)
-            yield (slug, requirement.role, requirement.minimum, prediction.counts[0],
-                   prediction.counts[0] >= requirement.minimum, prediction.first_shortfall, today)
+    """Computed when read (counts only), for every visible cloud at once: the portfolio's staffing facts."""
+    today = timezone.localdate()
+    clouds = list(visible_clouds(user).order_by("slug").values_list("pk", "slug"))
+    facts = staffing_facts([pk for pk, _ in clouds], today)
+    for cloud_id, slug in clouds:
+        for requirement in sorted(facts[cloud_id].requirements if cloud_id in facts else (), key=lambda r: r.role):
+            yield (slug, requirement.role, requirement.minimum, requirement.eligible_today,
+                   requirement.eligible_today >= requirement.minimum, requirement.first_shortfall, today)
 
 
 def metric_rows(user: PortalUser, since: dt.datetime | None) -> Iterator[tuple]:

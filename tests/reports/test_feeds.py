@@ -248,3 +248,29 @@ def check_every_feed_comes_as_a_workbook():
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))[name]
         assert [cell.value.removesuffix(" (UTC)") for cell in sheet[1]] == feed.names
         assert sheet.max_row - 1 == len(read(client, name, "jsonl")[1]), name
+
+
+def test_a_feed_costs_the_same_queries_for_one_cloud_as_for_two(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clouds.choices import PartnerRole
+    from clouds.models import CloudPartner
+    from people.models import StaffingRequirement
+
+    for cloud in (world.cloud_a, world.cloud_b):
+        StaffingRequirement.objects.create(cloud=cloud, role="duty_manager", minimum=2)
+    client = partner_a_client(world)
+
+    def cost() -> dict[str, int]:
+        counts = {}
+        for name in FEEDS:
+            with CaptureQueriesContext(connection) as captured:
+                read(client, name, "jsonl")
+            counts[name] = len(captured)
+        return counts
+
+    one = cost()
+    CloudPartner.objects.create(cloud=world.cloud_b, partner=world.partner_a, role=PartnerRole.SUPPORT)
+    assert cost() == one
+    assert {row["cloud"] for row in read(client, "coverage", "jsonl")[1]} == {"cloud-a", "cloud-b"}
